@@ -1,0 +1,107 @@
+// What the engine reports to the UI, typed once for every transport (Electron IPC, WebSocket).
+// No Node and no DOM types here.
+
+export type TorrentStatus =
+  | 'checking'     // hashing existing data
+  | 'metadata'     // magnet: fetching the info dictionary
+  | 'downloading'
+  | 'seeding'
+  | 'paused'
+  | 'completed'    // done and not seeding (stop rule reached)
+  | 'error';
+
+export type FilePriority = 'skip' | 'low' | 'normal' | 'high';
+
+export type PeerSource = 'tracker' | 'dht' | 'pex' | 'incoming' | 'manual' | 'webseed' | 'lsd';
+
+/** One row of the torrent list. Cheap: sent for every torrent at a few Hz. */
+export interface TorrentSummary {
+  /** Info-hash in lowercase hex (v1 when present, else the v2 hash truncated to 20 bytes). */
+  id: string;
+  name: string;
+  totalSize: number;
+  /** Bytes of wanted data verified. */
+  doneBytes: number;
+  /** 0..1 over wanted pieces. */
+  progress: number;
+  status: TorrentStatus;
+  downRate: number;
+  upRate: number;
+  downloaded: number;
+  uploaded: number;
+  peers: number;
+  seeds: number;
+  /** Seconds, or -1 when unknown. */
+  eta: number;
+  ratio: number;
+  savePath: string;
+  addedAt: number;
+  pieceCount: number;
+  pieceLength: number;
+  magnet: string;
+  error?: string;
+}
+
+export interface PeerFlags {
+  amChoking: boolean;
+  amInterested: boolean;
+  peerChoking: boolean;
+  peerInterested: boolean;
+  incoming: boolean;
+  snubbed: boolean;
+}
+
+export interface PeerSummary {
+  /** "ip:port" (IPv6 in brackets). */
+  id: string;
+  ip: string;
+  port: number;
+  client: string;
+  flags: PeerFlags;
+  source: PeerSource;
+  /** 0..1 */
+  progress: number;
+  downRate: number;
+  upRate: number;
+  downloaded: number;
+  uploaded: number;
+}
+
+export interface FileSummary {
+  index: number;
+  path: string;
+  length: number;
+  doneBytes: number;
+  priority: FilePriority;
+  padding: boolean;
+}
+
+export interface TrackerSummary {
+  url: string;
+  tier: number;
+  status: 'idle' | 'announcing' | 'working' | 'error';
+  lastError?: string;
+  lastWarning?: string;
+  seeders?: number;
+  leechers?: number;
+  downloaded?: number;
+  peersReceived: number;
+  /** Unix ms of the next announce, 0 when none is planned. */
+  nextAnnounce: number;
+}
+
+/** The detail pane's data for one selected torrent. Bit arrays are MSB-first like the wire bitfield. */
+export interface TorrentDetail {
+  id: string;
+  /** Verified pieces, ceil(pieceCount/8) bytes. */
+  have: Uint8Array;
+  /** Pieces with outstanding requests, same layout. */
+  downloading: Uint8Array;
+  /** Per piece: how many connected non-seed peers have it. Saturates at 65535. */
+  availability: Uint16Array;
+  /** Connected peers that have every piece (not counted in availability). */
+  seedCount: number;
+  peers: PeerSummary[];
+  files: FileSummary[];
+  trackers: TrackerSummary[];
+}
