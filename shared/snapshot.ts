@@ -57,6 +57,8 @@ export interface PeerSummary {
   ip: string;
   port: number;
   client: string;
+  /** Reverse-DNS name, when the engine has resolved one (looked up off the hot path, cached). */
+  hostname?: string;
   flags: PeerFlags;
   source: PeerSource;
   /** 0..1 */
