@@ -1,0 +1,34 @@
+// The shape of window.tessera, derived from the contract so the preload and the renderer's IPC
+// transport cannot drift apart: one method per command (`torrent:add-file` → `torrentAddFile`)
+// and one subscription per event (`torrents:update` → `onTorrentsUpdate`). Never a generic
+// send(channel, …): a compromised page can only call what is listed here.
+import type { CommandArg, CommandName, CommandResult, EventName, Events, Result } from './contract.ts';
+
+/** 'torrent:add-file' → 'torrentAddFile' */
+export type CamelName<S extends string> =
+  S extends `${infer H}:${infer T}` ? `${H}${Capitalize<CamelName<T>>}`
+    : S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelName<T>>}`
+      : S;
+
+export type CommandMethods = {
+  [C in CommandName as CamelName<C>]: (arg: CommandArg<C>) => Promise<Result<CommandResult<C>>>;
+};
+export type EventMethods = {
+  [E in EventName as `on${Capitalize<CamelName<E>>}`]: (listener: (payload: Events[E]) => void) => () => void;
+};
+export type PreloadApi = CommandMethods & EventMethods;
+
+export function camelName(name: string): string {
+  return name.replace(/[:-]([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+export function commandMethodName<C extends CommandName>(command: C): CamelName<C> {
+  return camelName(command) as CamelName<C>;
+}
+export function eventMethodName<E extends EventName>(event: E): `on${Capitalize<CamelName<E>>}` {
+  const c = camelName(event);
+  return `on${c.charAt(0).toUpperCase()}${c.slice(1)}` as `on${Capitalize<CamelName<E>>}`;
+}
+
+/** IPC channel names: one per command and one per event. */
+export const commandChannel = (command: CommandName): string => `tessera:cmd:${command}`;
+export const eventChannel = (event: EventName): string => `tessera:evt:${event}`;

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { COMMAND_NAMES, isCommandName, validateCommand, validators } from './validate.ts';
+
+const ID = 'a'.repeat(40);
+
+test('valid arguments pass and come back as fresh objects', () => {
+  const arg = { torrentBase64: 'ZDE6YWkxZWU=', paused: true };
+  const r = validators['torrent:add-file'](arg);
+  assert.deepEqual(r, { ok: true, value: arg });
+  assert.ok(r.ok && r.value !== arg);
+  assert.deepEqual(validators['torrent:pause']({ ids: [ID] }), { ok: true, value: { ids: [ID] } });
+  assert.deepEqual(validators['torrent:select']({ id: null }), { ok: true, value: { id: null } });
+  assert.deepEqual(validators['settings:get'](null), { ok: true, value: null });
+  assert.deepEqual(validators['settings:set']({ maxDownloadRate: 1000, theme: 'dark' }), { ok: true, value: { maxDownloadRate: 1000, theme: 'dark' } });
+  assert.deepEqual(validators['torrent:set-file-priorities']({ id: ID, priorities: [{ index: 0, priority: 'skip' }] }).ok, true);
+  assert.deepEqual(validators['verify:start']({ jobId: 'j1', id: ID, path: '/tmp/x' }).ok, true);
+  assert.deepEqual(validators['create:start']({ jobId: 'j1', path: '/tmp/x', version: 'hybrid', pieceLength: 0, trackers: [['http://a/announce']],
+    webSeeds: [], private: false, seed: false, comment: 'c' }).ok, true);
+});
+
+test('bad arguments are refused with BAD_ARGUMENT', () => {
+  const cases: Array<[string, unknown]> = [
+    ['torrent:add-file', { torrentBase64: 'not base64!' }],
+    ['torrent:add-file', { torrentBase64: 'ZDE6YWkxZWU=', extra: 1 }],
+    ['torrent:add-file', { torrentBase64: 'ZDE6YWkxZWU=', savePath: 'a\0b' }],
+    ['torrent:add-file', 'ZDE6YWkxZWU='],
+    ['torrent:add-magnet', { uri: 'http://example.com' }],
+    ['torrent:pause', { ids: ['../etc'] }],
+    ['torrent:pause', { ids: ID }],
+    ['torrent:remove', { ids: [ID] }],
+    ['torrent:select', { id: 5 }],
+    ['torrent:set-file-priorities', { id: ID, priorities: [{ index: -1, priority: 'skip' }] }],
+    ['torrent:set-file-priorities', { id: ID, priorities: [{ index: 0, priority: 'urgent' }] }],
+    ['create:start', { jobId: 'j', path: '/x', version: 'v3', pieceLength: 0, trackers: [], webSeeds: [], private: false, seed: false }],
+    ['create:start', { jobId: 'j', path: '/x', version: 'v1', pieceLength: 1000, trackers: [], webSeeds: [], private: false, seed: false }],
+    ['verify:start', { jobId: 'j', path: '/x' }],
+    ['verify:start', { jobId: 'j', path: '/x', id: ID, torrentBase64: 'AAAA' }],
+    ['settings:get', { a: 1 }],
+    ['settings:set', { listenPort: 70000 }],
+    ['settings:set', { theme: 'blue' }],
+    ['settings:set', { __proto__: { x: 1 }, bogus: true }],
+  ];
+  for (const [command, arg] of cases) {
+    const r = validateCommand(command, arg);
+    assert.equal(r.ok, false, `${command} ${JSON.stringify(arg)}`);
+    assert.ok(!r.ok && r.error.code === 'BAD_ARGUMENT');
+  }
+});
+
+test('unknown commands, including prototype keys, are refused', () => {
+  for (const c of ['nope', '__proto__', 'constructor', 'toString', 5, null]) {
+    assert.equal(isCommandName(c), false);
+    assert.equal(validateCommand(c, {}).ok, false);
+  }
+  assert.equal(COMMAND_NAMES.length, 16);
+});
+
+test('no validator throws on arbitrary input', () => {
+  fc.assert(fc.property(fc.constantFrom(...COMMAND_NAMES), fc.anything(), (command, arg) => {
+    const r = validateCommand(command, arg);
+    assert.equal(typeof r.ok, 'boolean');
+  }), { numRuns: 2000 });
+});
