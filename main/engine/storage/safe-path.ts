@@ -1,0 +1,34 @@
+// Turns untrusted path components (from a .torrent) into a path that is always inside `root`.
+// Pure: node:path only. Rejects rather than rewrites, so two different torrents can never be
+// silently mapped onto the same file.
+import path from 'node:path';
+import { TesseraError } from '../errors.ts';
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+
+/** Why a single component is unsafe, or null when it is fine. */
+export function unsafeComponentReason(c: string): string | null {
+  if (c.length === 0) return 'is empty';
+  if (c === '.' || c === '..') return `is "${c}"`;
+  if (c.includes('/') || c.includes('\\')) return 'contains a path separator';
+  if (c.includes('\0')) return 'contains NUL';
+  if (/^[a-zA-Z]:/.test(c)) return 'is a drive path';
+  if (WINDOWS_RESERVED.test(c)) return 'is a reserved Windows device name';
+  return null;
+}
+
+export function safeJoin(root: string, components: readonly string[]): string {
+  if (components.length === 0) throw new TesseraError('PATH_UNSAFE', 'empty path');
+  for (const c of components) {
+    const why = unsafeComponentReason(c);
+    if (why !== null) throw new TesseraError('PATH_UNSAFE', `path component ${JSON.stringify(c)} ${why}`);
+  }
+  const base = path.resolve(root);
+  const out = path.resolve(base, ...components);
+  const rel = path.relative(base, out);
+  // Belt and braces: the checks above already exclude every way out of root.
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new TesseraError('PATH_UNSAFE', `path ${JSON.stringify(components.join('/'))} escapes the download folder`);
+  }
+  return out;
+}
