@@ -1,0 +1,493 @@
+// The piece picker: which blocks to ask which peer for. Pure (no I/O, no timers).
+//
+// Order of preference for a peer:
+//   1. blocks of pieces already being downloaded that still have unrequested blocks ("open"
+//      pieces), highest priority first — finishing pieces frees memory and gives verified data;
+//   2. a fresh piece: highest priority, then rarest (fewest non-seed peers), ties broken at random;
+//   3. in endgame (every wanted block is already requested or received), blocks requested from
+//      other peers, fewest requesters first; the first copy to arrive cancels the others.
+//
+// Cost: fresh pieces live in buckets keyed by (priority, availability) — unordered arrays with a
+// position index, so an availability change moves a piece between buckets in O(1) and a random
+// element of the best bucket is the random tie-break. A seed's pick takes the first non-empty
+// bucket: O(buckets) ≤ O(peers), never O(pieces). Availability counts exclude seeds, so in the
+// common "few seeds" swarm there is a single bucket. Block state exists only for pieces being
+// downloaded.
+
+import { Bitfield } from '../wire/bitfield.ts';
+import { TesseraError } from '../errors.ts';
+import { Availability, type AvailabilityListener, type PeerHas } from './availability.ts';
+import { BLOCK_SIZE, DownloadingPiece, type BlockRequest, type Cancel } from './downloading-piece.ts';
+
+export { BLOCK_SIZE, type BlockRequest, type Cancel } from './downloading-piece.ts';
+
+/** 0 skip, 1 low, 2 normal, 3 high. */
+export type Priority = 0 | 1 | 2 | 3;
+const MAX_PRIO = 3;
+
+export interface PiecePickerOptions {
+  pieceLength: number;
+  totalLength: number;
+  /** Pieces already verified (from resume data or a check). Copied. */
+  have?: Bitfield;
+  /** Per-piece priority 0..3 (default all 2). Copied. */
+  priorities?: Uint8Array;
+  /** Uniform [0,1) source for tie-breaks (injectable for tests). */
+  random?: () => number;
+  /** In endgame, at most this many peers are asked for the same block (default 2). */
+  endgameMaxRequesters?: number;
+}
+
+export interface BlockResult {
+  /** False when the block was not wanted (duplicate, unknown piece, wrong size): drop the data. */
+  accepted: boolean;
+  /** Every block of the piece is now received: hash it, then call onPieceVerified / onPieceFailed. */
+  pieceComplete: boolean;
+  /** Endgame duplicates to send CANCEL for. */
+  cancels: Cancel[];
+}
+
+export class PiecePicker implements AvailabilityListener {
+  readonly pieceCount: number;
+  readonly pieceLength: number;
+  readonly totalLength: number;
+  /** Availability of every piece among connected peers (register peers here). */
+  readonly availability: Availability;
+
+  readonly #have: Bitfield;
+  /** prio > 0 and not verified: what we still want. */
+  readonly #wanted: Bitfield;
+  #wantedBytes = 0;
+  readonly #prio: Uint8Array;
+  readonly #random: () => number;
+  readonly #endgameMax: number;
+
+  // Fresh pieces, bucketed by [priority][availability]; bAvail = -1 when not in a bucket.
+  readonly #buckets: number[][][] = [[], [], [], []];
+  readonly #bAvail: Int32Array;
+  readonly #bPrio: Uint8Array;
+  readonly #bPos: Int32Array;
+  #bucketed = 0;
+
+  // Pieces being downloaded; "open" ones still have unrequested blocks.
+  readonly #dl = new Map<number, DownloadingPiece>();
+  readonly #downloading: Bitfield;
+  readonly #open: number[] = [];
+  readonly #openPos: Int32Array;
+  /** Outstanding requests per peer, as block ids (piece * blocksPerPiece + block). */
+  readonly #peerReqs = new Map<number, Set<number>>();
+  readonly #bpp: number;
+
+  constructor(opts: PiecePickerOptions) {
+    const { pieceLength, totalLength } = opts;
+    if (!Number.isSafeInteger(pieceLength) || pieceLength <= 0 || !Number.isSafeInteger(totalLength) || totalLength < 0) {
+      throw new TesseraError('BAD_ARGUMENT', `bad piece geometry ${pieceLength}/${totalLength}`);
+    }
+    const n = Math.ceil(totalLength / pieceLength);
+    this.pieceCount = n;
+    this.pieceLength = pieceLength;
+    this.totalLength = totalLength;
+    this.#bpp = Math.ceil(pieceLength / BLOCK_SIZE);
+    this.#random = opts.random ?? Math.random;
+    this.#endgameMax = Math.max(1, opts.endgameMaxRequesters ?? 2);
+    this.#have = opts.have ? opts.have.clone() : new Bitfield(n);
+    if (this.#have.length !== n) throw new TesseraError('BAD_ARGUMENT', `have bitfield of ${this.#have.length}, expected ${n}`);
+    this.#wanted = new Bitfield(n);
+    this.#downloading = new Bitfield(n);
+    this.#prio = new Uint8Array(n);
+    this.#bAvail = new Int32Array(n).fill(-1);
+    this.#bPrio = new Uint8Array(n);
+    this.#bPos = new Int32Array(n);
+    this.#openPos = new Int32Array(n).fill(-1);
+    this.availability = new Availability(n, this);
+    this.setPriorities(opts.priorities ?? new Uint8Array(n).fill(2));
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  pieceSize(i: number): number {
+    return i === this.pieceCount - 1 ? this.totalLength - this.pieceLength * (this.pieceCount - 1) : this.pieceLength;
+  }
+
+  hasPiece(i: number): boolean {
+    return this.#have.get(i);
+  }
+
+  /** Verified pieces (a copy). */
+  haveBitfield(): Bitfield {
+    return this.#have.clone();
+  }
+
+  /** Pieces with any block requested or received and not yet verified (a copy, for the UI). */
+  downloadingBitfield(): Bitfield {
+    return this.#downloading.clone();
+  }
+
+  /** Whether we still want this piece (priority > 0 and not verified): for interest on HAVE. */
+  wants(piece: number): boolean {
+    return this.#wanted.get(piece);
+  }
+
+  /** Whether a peer has anything we want: O(pieces/8), for interest after a bitfield. */
+  isInteresting(peerHas: PeerHas): boolean {
+    if (peerHas === 'all') return !this.#wanted.isEmpty();
+    const a = peerHas.bytes;
+    const w = this.#wanted.bytes;
+    for (let j = 0; j < w.length; j++) if (((a[j] ?? 0) & (w[j] ?? 0)) !== 0) return true;
+    return false;
+  }
+
+  /** Wanted pieces not yet verified. */
+  wantedLeft(): number {
+    return this.#wanted.count();
+  }
+
+  /** Bytes of wanted pieces not yet verified. */
+  wantedLeftBytes(): number {
+    return this.#wantedBytes;
+  }
+
+  /** True when every wanted block is requested or received (and some are still missing). */
+  get isEndgame(): boolean {
+    if (this.#wanted.isEmpty() || this.#open.length > 0) return false;
+    let unavailable = 0;
+    if (this.availability.seeds === 0) {
+      for (let p = 1; p <= MAX_PRIO; p++) unavailable += this.#buckets[p]?.[0]?.length ?? 0;
+    }
+    return this.#bucketed === unavailable;
+  }
+
+  /** Requests outstanding to one peer. */
+  outstanding(peerKey: number): number {
+    return this.#peerReqs.get(peerKey)?.size ?? 0;
+  }
+
+  /** Received-block count of a piece being downloaded (0 otherwise), for progress display. */
+  receivedBlocks(piece: number): number {
+    return this.#dl.get(piece)?.received ?? 0;
+  }
+
+  // ---- picking -------------------------------------------------------------------------------
+
+  /**
+   * Choose up to `max` blocks to request from a peer and mark them requested by `peerKey`.
+   * The peer must be registered in `availability` (addPeer) for rarest-first to see its pieces.
+   * With `allowedFast` (the peer is choking us), only those pieces are considered.
+   */
+  pick(peerHas: PeerHas, peerKey: number, max: number, opts?: { allowedFast?: ReadonlySet<number> }): BlockRequest[] {
+    const out: BlockRequest[] = [];
+    if (!(max > 0)) return out;
+    const seed = peerHas === 'all' || peerHas.isFull();
+    if (!seed && peerHas.length !== this.pieceCount) {
+      throw new TesseraError('BAD_ARGUMENT', `peer bitfield of ${peerHas.length}, expected ${this.pieceCount}`);
+    }
+    const has = (i: number): boolean => seed || (peerHas as Bitfield).get(i);
+
+    if (opts?.allowedFast) {
+      for (const p of opts.allowedFast) {
+        if (out.length >= max) break;
+        if (!Number.isInteger(p) || !this.#wanted.get(p) || !has(p)) continue;
+        if (this.#bAvail[p] !== -1) this.#start(p);
+        const dl = this.#dl.get(p);
+        if (dl && this.#openPos[p] !== -1) this.#take(p, dl, peerKey, max, out);
+      }
+      return out;
+    }
+
+    // 1. Open pieces, highest priority first.
+    for (let prio = MAX_PRIO; prio >= 1 && out.length < max && this.#open.length > 0; prio--) {
+      for (let k = 0; k < this.#open.length && out.length < max; ) {
+        const p = this.#open[k] as number;
+        const dl = this.#dl.get(p);
+        if (dl && this.#prio[p] === prio && has(p)) {
+          this.#take(p, dl, peerKey, max, out);
+          if (this.#openPos[p] === -1) continue; // removed by swap: slot k now holds another piece
+        }
+        k++;
+      }
+    }
+    // 2. Fresh pieces, rarest first.
+    while (out.length < max) {
+      const p = this.#nextFresh(peerHas, seed);
+      if (p < 0) break;
+      this.#start(p);
+      const dl = this.#dl.get(p) as DownloadingPiece;
+      this.#take(p, dl, peerKey, max, out);
+    }
+    // 3. Endgame: duplicate requests for blocks other peers are slow to deliver.
+    if (out.length < max && this.isEndgame) this.#pickEndgame(has, peerKey, max, out);
+    return out;
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  /** A PIECE message arrived. Accepts any block of a piece being downloaded that is not yet received. */
+  onBlock(piece: number, begin: number, length: number, peerKey: number): BlockResult {
+    const result: BlockResult = { accepted: false, pieceComplete: false, cancels: [] };
+    const dl = this.#dl.get(piece);
+    if (!dl || begin % BLOCK_SIZE !== 0) return result;
+    const b = begin / BLOCK_SIZE;
+    if (b >= dl.blocks || length !== dl.blockLength(b)) return result;
+    const id = this.#blockId(piece, b);
+    if (dl.isReceived(b)) {
+      // A late duplicate (endgame, or after a timeout handed the block to someone else).
+      this.#peerReqs.get(peerKey)?.delete(id);
+      return result;
+    }
+    for (const r of dl.requesters(b)) {
+      this.#peerReqs.get(r)?.delete(id);
+      if (r !== peerKey) result.cancels.push({ peerKey: r, piece, begin, length });
+    }
+    dl.markReceived(b, peerKey);
+    if (dl.free === 0) this.#openRemove(piece);
+    result.accepted = true;
+    result.pieceComplete = dl.received === dl.blocks;
+    return result;
+  }
+
+  /** A request was rejected, timed out or lost to a choke: give the block back to the pool. */
+  onRequestFailed(piece: number, begin: number, peerKey: number): void {
+    const dl = this.#dl.get(piece);
+    if (!dl || begin % BLOCK_SIZE !== 0) return;
+    const b = begin / BLOCK_SIZE;
+    if (b >= dl.blocks) return;
+    this.#peerReqs.get(peerKey)?.delete(this.#blockId(piece, b));
+    this.#release(piece, dl, b, peerKey);
+  }
+
+  /** A peer disconnected: every block it had outstanding goes back to the pool. */
+  onPeerGone(peerKey: number): void {
+    const reqs = this.#peerReqs.get(peerKey);
+    if (!reqs) return;
+    this.#peerReqs.delete(peerKey);
+    for (const id of reqs) {
+      const piece = Math.floor(id / this.#bpp);
+      const dl = this.#dl.get(piece);
+      if (dl) this.#release(piece, dl, id - piece * this.#bpp, peerKey);
+    }
+  }
+
+  /** The piece hashed correctly (and is on disk). */
+  onPieceVerified(piece: number): void {
+    this.#checkPiece(piece);
+    if (this.#have.get(piece)) return;
+    this.#drop(piece);
+    this.#bucketRemove(piece);
+    this.#have.set(piece);
+    if (this.#wanted.get(piece)) {
+      this.#wanted.clear(piece);
+      this.#wantedBytes -= this.pieceSize(piece);
+    }
+  }
+
+  /** The piece failed its hash: its blocks are discarded and it is wanted again. Returns who sent them. */
+  onPieceFailed(piece: number): number[] {
+    this.#checkPiece(piece);
+    const dl = this.#dl.get(piece);
+    const blame = dl ? [...dl.contributors] : [];
+    this.#drop(piece);
+    this.#bucketInsert(piece);
+    return blame;
+  }
+
+  /** Set every piece's priority (0..3; larger values count as 3). O(pieces). */
+  setPriorities(prio: Uint8Array): void {
+    if (prio.length !== this.pieceCount) {
+      throw new TesseraError('BAD_ARGUMENT', `${prio.length} priorities for ${this.pieceCount} pieces`);
+    }
+    for (const arr of this.#buckets) arr.length = 0;
+    this.#bAvail.fill(-1);
+    this.#bucketed = 0;
+    this.#wantedBytes = 0;
+    this.#wanted.clearAll();
+    for (let i = 0; i < this.pieceCount; i++) {
+      this.#prio[i] = Math.min(MAX_PRIO, prio[i] ?? 0);
+      if (this.#prio[i] === 0 || this.#have.get(i)) continue;
+      this.#wanted.set(i);
+      this.#wantedBytes += this.pieceSize(i);
+      this.#bucketInsert(i);
+    }
+    // Open pieces of skipped files get no new requests; they come back if unskipped.
+    for (const [p, dl] of this.#dl) {
+      if (this.#prio[p] === 0) this.#openRemove(p);
+      else if (dl.free > 0) this.#openAdd(p);
+    }
+  }
+
+  /** AvailabilityListener: keep the fresh-piece buckets in step, O(1). */
+  availabilityChanged(piece: number, _from: number, _to: number): void {
+    if (this.#bAvail[piece] === -1) return;
+    this.#bucketRemove(piece);
+    this.#bucketInsert(piece);
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  #blockId(piece: number, b: number): number {
+    return piece * this.#bpp + b;
+  }
+
+  #checkPiece(piece: number): void {
+    if (!Number.isInteger(piece) || piece < 0 || piece >= this.pieceCount) {
+      throw new TesseraError('BAD_ARGUMENT', `piece ${piece} out of range 0..${this.pieceCount - 1}`);
+    }
+  }
+
+  /** Best fresh piece this peer has, or -1. */
+  #nextFresh(peerHas: PeerHas, seed: boolean): number {
+    if (this.#bucketed === 0) return -1;
+    if (!seed) {
+      const bf = peerHas as Bitfield;
+      // A peer with few pieces: walking its bits is cheaper than probing big buckets for them.
+      if (bf.count() * 8 < this.#bucketed) return this.#bestOf(bf);
+    }
+    for (let prio = MAX_PRIO; prio >= 1; prio--) {
+      const byAvail = this.#buckets[prio] as number[][];
+      // A registered non-seed peer counts in the availability of its own pieces, so bucket 0
+      // (pieces only seeds have) can hold none of them.
+      for (let a = seed ? 0 : 1; a < byAvail.length; a++) {
+        const arr = byAvail[a];
+        if (!arr || arr.length === 0) continue;
+        const len = arr.length;
+        const start = Math.floor(this.#random() * len);
+        if (seed) return arr[start] as number;
+        for (let k = 0; k < len; k++) {
+          const p = arr[(start + k) % len] as number;
+          if ((peerHas as Bitfield).get(p)) return p;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** Best bucketed piece among a peer's set bits; reservoir sampling breaks ties uniformly. */
+  #bestOf(bf: Bitfield): number {
+    let best = -1;
+    let bestPrio = 0;
+    let bestAvail = 0;
+    let ties = 0;
+    for (const p of bf.setBits()) {
+      const a = this.#bAvail[p] ?? -1;
+      if (a === -1) continue;
+      const prio = this.#bPrio[p] ?? 0;
+      const better = best === -1 || prio > bestPrio || (prio === bestPrio && a < bestAvail);
+      if (better) {
+        best = p;
+        bestPrio = prio;
+        bestAvail = a;
+        ties = 1;
+      } else if (prio === bestPrio && a === bestAvail) {
+        ties++;
+        if (this.#random() * ties < 1) best = p;
+      }
+    }
+    return best;
+  }
+
+  #start(piece: number): void {
+    this.#bucketRemove(piece);
+    const size = this.pieceSize(piece);
+    const dl = new DownloadingPiece(size);
+    this.#dl.set(piece, dl);
+    this.#downloading.set(piece);
+    this.#openAdd(piece);
+  }
+
+  #take(piece: number, dl: DownloadingPiece, peerKey: number, max: number, out: BlockRequest[]): void {
+    let reqs = this.#peerReqs.get(peerKey);
+    if (!reqs) {
+      reqs = new Set();
+      this.#peerReqs.set(peerKey, reqs);
+    }
+    while (out.length < max) {
+      const b = dl.takeFree(peerKey);
+      if (b < 0) break;
+      reqs.add(this.#blockId(piece, b));
+      out.push({ piece, begin: b * BLOCK_SIZE, length: dl.blockLength(b) });
+    }
+    if (dl.free === 0) this.#openRemove(piece);
+  }
+
+  #pickEndgame(has: (i: number) => boolean, peerKey: number, max: number, out: BlockRequest[]): void {
+    let reqs = this.#peerReqs.get(peerKey);
+    if (!reqs) {
+      reqs = new Set();
+      this.#peerReqs.set(peerKey, reqs);
+    }
+    // Fewest requesters first: a block asked of one slow peer before one asked of two.
+    for (let want = 1; want < this.#endgameMax && out.length < max; want++) {
+      for (const [p, dl] of this.#dl) {
+        if (out.length >= max) break;
+        if (this.#prio[p] === 0 || !has(p)) continue;
+        for (let b = 0; b < dl.blocks && out.length < max; b++) {
+          if (!dl.isRequested(b) || dl.requesterCount(b) !== want || dl.hasRequester(b, peerKey)) continue;
+          dl.addRequester(b, peerKey);
+          reqs.add(this.#blockId(p, b));
+          out.push({ piece: p, begin: b * BLOCK_SIZE, length: dl.blockLength(b) });
+        }
+      }
+    }
+  }
+
+  #release(piece: number, dl: DownloadingPiece, b: number, peerKey: number): void {
+    if (!dl.removeRequester(b, peerKey)) return;
+    if (dl.isFree(b) && this.#prio[piece] !== 0) this.#openAdd(piece);
+  }
+
+  /** Forget a piece's download state and any requests still pointing at it. */
+  #drop(piece: number): void {
+    const dl = this.#dl.get(piece);
+    if (!dl) return;
+    for (let b = 0; b < dl.blocks; b++) {
+      for (const r of dl.requesters(b)) this.#peerReqs.get(r)?.delete(this.#blockId(piece, b));
+    }
+    this.#dl.delete(piece);
+    this.#downloading.clear(piece);
+    this.#openRemove(piece);
+  }
+
+  #bucketInsert(piece: number): void {
+    if (this.#bAvail[piece] !== -1 || this.#prio[piece] === 0 || this.#have.get(piece) || this.#dl.has(piece)) return;
+    const prio = this.#prio[piece] as number;
+    const a = this.availability.counts[piece] ?? 0;
+    const byAvail = this.#buckets[prio] as number[][];
+    while (byAvail.length <= a) byAvail.push([]);
+    const arr = byAvail[a] as number[];
+    this.#bPos[piece] = arr.length;
+    arr.push(piece);
+    this.#bAvail[piece] = a;
+    this.#bPrio[piece] = prio;
+    this.#bucketed++;
+  }
+
+  #bucketRemove(piece: number): void {
+    const a = this.#bAvail[piece] ?? -1;
+    if (a === -1) return;
+    const arr = this.#buckets[this.#bPrio[piece] ?? 0]?.[a] as number[];
+    const pos = this.#bPos[piece] as number;
+    const last = arr.pop() as number;
+    if (last !== piece) {
+      arr[pos] = last;
+      this.#bPos[last] = pos;
+    }
+    this.#bAvail[piece] = -1;
+    this.#bucketed--;
+  }
+
+  #openAdd(piece: number): void {
+    if (this.#openPos[piece] !== -1) return;
+    this.#openPos[piece] = this.#open.length;
+    this.#open.push(piece);
+  }
+
+  #openRemove(piece: number): void {
+    const pos = this.#openPos[piece] ?? -1;
+    if (pos === -1) return;
+    const last = this.#open.pop() as number;
+    if (last !== piece) {
+      this.#open[pos] = last;
+      this.#openPos[last] = pos;
+    }
+    this.#openPos[piece] = -1;
+  }
+}
