@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Settings } from '../../shared/contract.ts';
+import { validateCommand } from '../../shared/validate.ts';
+import type { HostToWorker, WorkerToHost } from './protocol.ts';
+import { runEngineHost } from './worker-core.ts';
+import { FakeSession } from './test-support/fake-session.ts';
+
+const DEFAULTS: Settings = { downloadDir: '/tmp/dl', listenPort: 6881, maxConnections: 200, maxConnectionsPerTorrent: 50, maxUploadRate: 0,
+  maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, theme: 'system' };
+const TORRENT = Buffer.from('d4:infod4:name1:aee').toString('base64');
+
+async function harness(t: { after(fn: () => Promise<void>): void }) {
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-host-'));
+  const out: WorkerToHost[] = [];
+  let deliver: (m: HostToWorker) => void = () => undefined;
+  let session: FakeSession | undefined;
+  const waiters: Array<() => void> = [];
+  const host = runEngineHost({
+    post: (m) => { out.push(m); for (const w of waiters.splice(0)) w(); },
+    onMessage: (l) => { deliver = l; },
+  }, { openSession: async (o) => (session = new FakeSession(o.settings)) });
+  const next = (pred: (m: WorkerToHost) => boolean, from = 0): Promise<WorkerToHost> => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), 5000);
+    const check = (): void => {
+      const hit = out.slice(from).find(pred);
+      if (hit) { clearTimeout(timer); resolve(hit); } else waiters.push(check);
+    };
+    check();
+  });
+  let id = 0;
+  const invoke = async (command: string, arg: unknown) => {
+    const v = validateCommand(command, arg);
+    assert.ok(v.ok, JSON.stringify(v));
+    const myId = ++id;
+    const from = out.length;
+    deliver({ t: 'invoke', id: myId, clientId: 'c1', cmd: v.value });
+    const r = await next((m) => m.t === 'result' && m.id === myId, from);
+    assert.ok(r.t === 'result');
+    return r.result;
+  };
+  t.after(async () => {
+    deliver({ t: 'close' });
+    await host.done;
+    await rm(dir, { recursive: true, force: true });
+  });
+  deliver({ t: 'init', init: { stateDir: dir, settingsFile: join(dir, 'settings.json'), defaults: DEFAULTS, overrides: { listenPort: 0 }, snapshotIntervalMs: 20 } });
+  await next((m) => m.t === 'ready');
+  return { out, next, invoke, dir, session: () => session! };
+}
+
+test('commands reach the session and come back as Results; the list is published as diffs', async (t) => {
+  const h = await harness(t);
+  assert.equal(h.session().settings().listenPort, 0, 'start-time overrides reach the session');
+  const full = await h.next((m) => m.t === 'event' && m.event === 'torrents:update');
+  assert.ok(full.t === 'event' && full.event === 'torrents:update');
+  assert.deepEqual(full.payload, { changed: [], removed: [], full: true });
+
+  const added = await h.invoke('torrent:add-file', { torrentBase64: TORRENT });
+  assert.ok(added.ok);
+  const id = (added.value as { id: string }).id;
+  const from = h.out.length;
+  const upd = await h.next((m) => m.t === 'event' && m.event === 'torrents:update', from);
+  assert.ok(upd.t === 'event' && upd.event === 'torrents:update');
+  assert.deepEqual(upd.payload, { changed: [added.value], removed: [], full: false });
+
+  assert.deepEqual(await h.invoke('torrent:pause', { ids: [id] }), { ok: true, value: null });
+  assert.deepEqual(h.session().calls, [`pause ${id}`]);
+  const missing = await h.invoke('torrent:pause', { ids: ['f'.repeat(40)] });
+  assert.equal(!missing.ok && missing.error.code, 'NOT_FOUND');
+  const bad = await h.invoke('torrent:add-file', { torrentBase64: Buffer.from('xxxx').toString('base64') });
+  assert.equal(!bad.ok && bad.error.code, 'METAINFO_INVALID');
+  const magnet = await h.invoke('torrent:magnet', { id });
+  assert.deepEqual(magnet, { ok: true, value: `magnet:?xt=urn:btih:${id}` });
+
+  const rm1 = h.out.length;
+  assert.deepEqual(await h.invoke('torrent:remove', { ids: [id], deleteData: false }), { ok: true, value: null });
+  const gone = await h.next((m) => m.t === 'event' && m.event === 'torrents:update', rm1);
+  assert.ok(gone.t === 'event' && gone.event === 'torrents:update');
+  assert.deepEqual(gone.payload, { changed: [], removed: [id], full: false });
+});
+
+test('detail goes only to the client that selected the torrent, and completion is an event', async (t) => {
+  const h = await harness(t);
+  const added = await h.invoke('torrent:add-file', { torrentBase64: TORRENT });
+  assert.ok(added.ok);
+  const id = (added.value as { id: string }).id;
+  assert.ok(!h.out.some((m) => m.t === 'detail'), 'no detail before a selection');
+  await h.invoke('torrent:select', { id });
+  const from = h.out.length;
+  h.session().progress(id, 16);
+  const d = await h.next((m) => m.t === 'detail' && m.detail.have[0] === 0xff, from);
+  assert.ok(d.t === 'detail');
+  assert.deepEqual(d.clientIds, ['c1']);
+  const done = await h.next((m) => m.t === 'event' && m.event === 'torrent:completed', from);
+  assert.ok(done.t === 'event');
+  assert.deepEqual(done.payload, { id, name: `t-${id.slice(0, 6)}` });
+  await h.invoke('torrent:select', { id: null });
+  const after = h.out.length;
+  await h.next((m) => m.t === 'event' && m.event === 'session:stats' || m.t === 'result', after).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 80));
+  assert.ok(!h.out.slice(after + 1).some((m) => m.t === 'detail'), 'no detail after deselecting');
+});
+
+test('settings are validated, saved atomically with a version, and reach the session', async (t) => {
+  const h = await harness(t);
+  const r = await h.invoke('settings:set', { maxDownloadRate: 5000, theme: 'dark' });
+  assert.ok(r.ok);
+  assert.equal((r.value as Settings).maxDownloadRate, 5000);
+  assert.equal(h.session().settings().maxDownloadRate, 5000);
+  const saved = JSON.parse(await readFile(join(h.dir, 'settings.json'), 'utf8')) as { version: number; settings: Settings };
+  assert.equal(saved.version, 1);
+  assert.equal(saved.settings.theme, 'dark');
+  assert.equal(saved.settings.listenPort, 6881, 'start-time overrides are not saved');
+  const g = await h.invoke('settings:get', null);
+  assert.ok(g.ok && (g.value as Settings).theme === 'dark');
+});
