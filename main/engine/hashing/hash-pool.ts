@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { TesseraError } from '../errors.ts';
 import { WORKER_SOURCE } from './worker-source.ts';
 
-export type HashOp = 'sha1' | 'sha256' | 'sha1-pieces' | 'sha256-blocks' | 'hybrid';
+export type HashOp = 'sha1' | 'sha256' | 'sha1-pieces' | 'sha256-blocks';
 
 interface Job {
   id: number;
@@ -51,13 +51,6 @@ export class HashPool {
   /** SHA-256 of each 16 KiB block (the last may be short), concatenated 32-byte digests. */
   sha256Blocks(data: Uint8Array): Promise<Uint8Array> {
     return this.run('sha256-blocks', data);
-  }
-
-  /** Both of the above over the same bytes in one pass through the worker: {pieces, blocks}. */
-  async hybrid(data: Uint8Array, pieceLength: number): Promise<{ pieces: Uint8Array; blocks: Uint8Array }> {
-    const r = await this.run('hybrid', data, pieceLength);
-    const split = Math.ceil(data.length / pieceLength) * 20;
-    return { pieces: r.subarray(0, split), blocks: r.subarray(split) };
   }
 
   /** Jobs queued or running. */

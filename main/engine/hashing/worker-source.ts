@@ -5,7 +5,6 @@
 //   sha1 | sha256       one digest of the whole buffer
 //   sha1-pieces         SHA-1 of each pieceLength slice, concatenated (batching: one message per chunk)
 //   sha256-blocks       SHA-256 of each 16 KiB block, concatenated (BEP 52 merkle leaves)
-//   hybrid              sha1-pieces then sha256-blocks, in one result
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const { parentPort } = require('node:worker_threads');
@@ -28,12 +27,6 @@ parentPort.on('message', (job) => {
       case 'sha256': result = new Uint8Array(createHash('sha256').update(d).digest()); break;
       case 'sha1-pieces': result = each(d, job.pieceLength, 'sha1', 20); break;
       case 'sha256-blocks': result = each(d, 16384, 'sha256', 32); break;
-      case 'hybrid': {
-        const a = each(d, job.pieceLength, 'sha1', 20);
-        const b = each(d, 16384, 'sha256', 32);
-        result = new Uint8Array(a.length + b.length); result.set(a, 0); result.set(b, a.length);
-        break;
-      }
       default: throw new Error('unknown op ' + job.op);
     }
     parentPort.postMessage({ id: job.id, result }, [result.buffer]);
