@@ -1,0 +1,83 @@
+// The BEP 15 UDP tracker: one datagram socket, stateless per client (connection ids are
+// derived, see connection-id.ts). Decoding and encoding live in protocol/udp.ts.
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { ConnectionIds } from './connection-id.ts';
+import type { Tracker } from './tracker.ts';
+import { compactPeer, ipToBytes } from './protocol/address.ts';
+import {
+  encodeAnnounceReply, encodeConnectReply, encodeErrorReply, encodeScrapeReply, parseUdpRequest,
+} from './protocol/udp.ts';
+
+export interface UdpTrackerOptions {
+  host: string;
+  port: number;
+  /** Connection-id secret rotation; ids live 1-2 periods. Default 120 s. */
+  rotateMs?: number;
+}
+
+export interface UdpTracker {
+  socket: Socket;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function handleDatagram(tracker: Tracker, ids: ConnectionIds, msg: Buffer, rinfo: RemoteInfo): Buffer | undefined {
+  const from = ipToBytes(rinfo.address);
+  if (from === undefined) return undefined;
+  const r = parseUdpRequest(msg);
+  switch (r.action) {
+    case 'drop':
+      tracker.stats.counts.errors++;
+      return undefined;
+    case 'error':
+      tracker.stats.counts.errors++;
+      return encodeErrorReply(r.transactionId, r.reason);
+    case 'connect':
+      tracker.stats.counts.connects++;
+      return encodeConnectReply(r.transactionId, ids.issue(from.bytes));
+    case 'announce': {
+      if (!ids.verify(r.connectionId, from.bytes)) {
+        tracker.stats.counts.errors++;
+        return encodeErrorReply(r.transactionId, 'invalid or expired connection id');
+      }
+      const out = tracker.announce(r.request, from, 'udp');
+      if ('refused' in out) return encodeErrorReply(r.transactionId, out.refused);
+      return encodeAnnounceReply({
+        transactionId: r.transactionId, interval: tracker.interval,
+        leechers: out.incomplete, seeders: out.complete, peers: from.family === 4 ? out.peers4 : out.peers6,
+      });
+    }
+    case 'scrape': {
+      if (!ids.verify(r.connectionId, from.bytes)) {
+        tracker.stats.counts.errors++;
+        return encodeErrorReply(r.transactionId, 'invalid or expired connection id');
+      }
+      const rows = tracker.scrape(r.infoHashes);
+      return encodeScrapeReply(r.transactionId, rows.map((x) => ({ seeders: x.complete, completed: x.downloaded, leechers: x.incomplete })));
+    }
+  }
+}
+
+export function startUdpTracker(tracker: Tracker, opts: UdpTrackerOptions): Promise<UdpTracker> {
+  const ids = new ConnectionIds(opts.rotateMs === undefined ? {} : { rotateMs: opts.rotateMs });
+  const socket = createSocket({ type: isIPv6(opts.host) ? 'udp6' : 'udp4', reuseAddr: false });
+  socket.on('message', (msg, rinfo) => {
+    const reply = handleDatagram(tracker, ids, msg, rinfo);
+    if (reply !== undefined) socket.send(reply, rinfo.port, rinfo.address, () => { /* send errors are not fatal */ });
+  });
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => reject(e);
+    socket.once('error', onError);
+    socket.bind(opts.port, opts.host, () => {
+      socket.off('error', onError);
+      // After binding, a socket error (e.g. ICMP unreachable on some systems) must not crash us.
+      socket.on('error', () => { tracker.stats.counts.errors++; });
+      resolve({
+        socket,
+        port: socket.address().port,
+        close: () => new Promise<void>((r) => socket.close(() => r())),
+      });
+    });
+  });
+}
