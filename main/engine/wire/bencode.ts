@@ -177,7 +177,7 @@ export function bencode(v: BEncodable): Uint8Array {
       if (x instanceof Map) for (const [k, e] of x) entries.push([k, e]);
       else for (const k of Object.keys(x)) { const e = x[k]; if (e !== undefined) entries.push([k, e]); }
       // Keys sorted as raw byte strings (BEP 3).
-      const keyed = entries.map(([k, e]) => [utf8.encode(k), e] as const);
+      const keyed = entries.map(([k, e]) => [keyBytes(k), e] as const);
       keyed.sort((a, b) => compareBytes(a[0], b[0]));
       ascii('d');
       for (const [k, e] of keyed) {
@@ -194,6 +194,14 @@ export function bencode(v: BEncodable): Uint8Array {
     out.set(p, o);
     o += p.length;
   }
+  return out;
+}
+
+/** Keys decode as latin1 (one char per byte, so binary keys such as scrape info-hashes survive); encode them the same way. */
+function keyBytes(k: string): Uint8Array {
+  if (!/^[\u0000-\u00ff]*$/.test(k)) return utf8.encode(k);
+  const out = new Uint8Array(k.length);
+  for (let i = 0; i < k.length; i++) out[i] = k.charCodeAt(i);
   return out;
 }
 
