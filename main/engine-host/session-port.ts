@@ -22,6 +22,7 @@ export interface EngineSession {
   recheck(id: string): Promise<void>;
   summaries(): TorrentSummary[];
   detail(id: string): TorrentDetail | undefined;
+  torrentFile(id: string): Uint8Array | undefined;
   close(): Promise<void>;
   on(event: 'torrent:completed', listener: (s: TorrentSummary) => void): unknown;
   on(event: 'torrent:error' | 'torrent:warning', listener: (id: string, message: string) => void): unknown;

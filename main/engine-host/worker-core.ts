@@ -21,7 +21,7 @@ export interface OpenSessionOptions {
 
 export interface EngineFactory {
   openSession(opts: OpenSessionOptions): Promise<EngineSession>;
-  jobs?(post: (msg: WorkerToHost) => void): JobHandlers;
+  jobs?(session: EngineSession, post: (msg: WorkerToHost) => void): JobHandlers;
 }
 
 export const DEFAULT_SNAPSHOT_INTERVAL_MS = 250;
@@ -37,7 +37,7 @@ export function runEngineHost(port: HostPort, factory: EngineFactory): { done: P
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => { resolveDone = r; });
   const queued: HostToWorker[] = [];
-  const jobs = factory.jobs?.((m) => port.post(m)) ?? {};
+  let jobs: JobHandlers = {};
 
   const tick = (): void => {
     if (!session || closing) return;
@@ -91,6 +91,7 @@ export function runEngineHost(port: HostPort, factory: EngineFactory): { done: P
       if (init.listenHost !== undefined) opts.listenHost = init.listenHost;
       const s = await factory.openSession(opts);
       session = s;
+      jobs = factory.jobs?.(s, (m) => port.post(m)) ?? {};
       s.on('torrent:completed', (t) => {
         port.post({ t: 'event', event: 'torrent:completed', payload: { id: t.id, name: t.name } });
         publishSoon();

@@ -11,6 +11,7 @@ export class FakeSession extends EventEmitter implements EngineSession {
   readonly port = 6881;
   #settings: EngineSessionSettings;
   #torrents = new Map<string, TorrentSummary>();
+  #files = new Map<string, Uint8Array>();
   readonly calls: string[] = [];
 
   constructor(settings: Partial<EngineSessionSettings> = {}) {
@@ -32,6 +33,7 @@ export class FakeSession extends EventEmitter implements EngineSession {
       eta: -1, ratio: 0, savePath: opts.savePath ?? this.#settings.downloadDir, addedAt: 1, pieceCount: 16, pieceLength: 16384,
       magnet: `magnet:?xt=urn:btih:${id}` };
     this.#torrents.set(id, s);
+    this.#files.set(id, bytes.slice());
     return s;
   }
 
@@ -45,6 +47,7 @@ export class FakeSession extends EventEmitter implements EngineSession {
   async remove(id: string, opts: { deleteData: boolean }): Promise<void> { this.#need(id); this.#torrents.delete(id); this.calls.push(`remove ${id} ${opts.deleteData}`); }
   setFilePriorities(id: string, p: Array<{ index: number; priority: FilePriority }>): void { this.#need(id); this.calls.push(`prio ${id} ${JSON.stringify(p)}`); }
   async recheck(id: string): Promise<void> { this.#need(id); this.calls.push(`recheck ${id}`); }
+  torrentFile(id: string): Uint8Array | undefined { return this.#files.get(id); }
   summaries(): TorrentSummary[] { return [...this.#torrents.values()]; }
 
   /** Test hook: mark `pieces` pieces done; emits torrent:completed at 100 %. */
