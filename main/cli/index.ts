@@ -14,6 +14,10 @@ program
 
 // Each command module exports register(program). Add new subcommands here, one line each.
 const commands: Array<Promise<{ register(p: Command): void }>> = [
+  import('./commands/create.ts'),
+  import('./commands/info.ts'),
+  import('./commands/verify.ts'),
+  import('./commands/magnet.ts'),
 ];
 for (const mod of await Promise.all(commands)) mod.register(program);
 

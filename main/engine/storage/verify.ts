@@ -1,0 +1,161 @@
+// Checks data on disk against a torrent: every piece is hashed (v1/hybrid: SHA-1 pieces; v2:
+// merkle leaves against the piece layers / pieces roots) and each file gets a verdict.
+import { stat } from 'node:fs/promises';
+import { HashPool } from '../hashing/hash-pool.ts';
+import { hashLayout, type LayoutEntry } from '../hashing/layout-hasher.ts';
+import { TesseraError } from '../errors.ts';
+import { BLOCK, fileRoot, pieceLayer } from '../metainfo/merkle.ts';
+import { toHex } from '../metainfo/hex.ts';
+import type { Metainfo } from '../metainfo/types.ts';
+import { layoutLength, PieceMap } from './piece-map.ts';
+import { safeJoin } from './safe-path.ts';
+
+export type FileVerdict = 'ok' | 'missing' | 'wrong-size' | 'bad';
+
+export interface FileReport {
+  /** Index in meta.files. */
+  index: number;
+  path: string[];
+  length: number;
+  /** Size on disk; absent when missing. */
+  actualLength?: number;
+  status: FileVerdict;
+  /** Pieces touching this file that failed the hash check. */
+  badPieces: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  pieceCount: number;
+  goodPieces: number;
+  /** Indices of the pieces that failed, ascending. */
+  badPieces: number[];
+  /** Bytes of real data (padding excluded). */
+  totalBytes: number;
+  /** Non-padding files only. */
+  files: FileReport[];
+  missingFiles: number;
+  wrongSizeFiles: number;
+  badFiles: number;
+}
+
+/** Where a torrent's file lives under the download folder `dir` (multi-file torrents get a folder named after the torrent). */
+export function filePath(meta: Metainfo, dir: string, index: number): string {
+  const f = meta.files[index];
+  if (!f) throw new TesseraError('BAD_ARGUMENT', `no file ${index}`);
+  return safeJoin(dir, meta.multiFile ? [meta.name, ...f.path] : f.path);
+}
+
+export function pieceMapOf(meta: Metainfo): PieceMap {
+  return new PieceMap(meta.files, meta.pieceLength, layoutLength(meta.files));
+}
+
+export async function verifyData(
+  meta: Metainfo,
+  dir: string,
+  ctl: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; pool?: HashPool } = {},
+): Promise<VerifyReport> {
+  const map = pieceMapOf(meta);
+  const reports: FileReport[] = [];
+  const entries: LayoutEntry[] = [];
+  const v1 = meta.pieces !== undefined;
+  let cursor = 0;
+  const entryOf = new Map<number, number>();
+  for (let i = 0; i < meta.files.length; i++) {
+    const f = meta.files[i]!;
+    // v2 layouts have unlisted gaps up to each file's offset: zeros.
+    if (f.offset > cursor && f.length > 0) { entries.push({ abs: null, length: f.offset - cursor }); cursor = f.offset; }
+    if (f.padding) {
+      entries.push({ abs: null, length: f.length });
+      cursor += f.length;
+      continue;
+    }
+    const abs = filePath(meta, dir, i);
+    const r: FileReport = { index: i, path: f.path, length: f.length, status: 'ok', badPieces: 0 };
+    let available = 0;
+    try {
+      const s = await stat(abs);
+      if (!s.isFile()) r.status = 'missing';
+      else {
+        r.actualLength = s.size;
+        available = Math.min(s.size, f.length);
+        if (s.size !== f.length) r.status = 'wrong-size';
+      }
+    } catch {
+      r.status = 'missing';
+    }
+    reports.push(r);
+    entryOf.set(i, entries.length);
+    entries.push({ abs: available > 0 ? abs : null, length: f.length, available, blocks: !v1 && f.length > 0 });
+    cursor += f.length;
+  }
+
+  const bad = new Set<number>();
+  const blocks = new Map<number, Uint8Array>();
+  if (!v1) for (const [i, e] of entryOf) if (meta.files[i]!.length > 0) blocks.set(e, new Uint8Array(Math.ceil(meta.files[i]!.length / BLOCK) * 32));
+  const total = entries.reduce((s, e) => s + e.length, 0);
+  const pool = ctl.pool ?? new HashPool();
+  try {
+    await hashLayout(pool, entries, {
+      pieceLength: meta.pieceLength,
+      sha1: v1,
+      ...(ctl.signal ? { signal: ctl.signal } : {}),
+      onProgress: (done) => ctl.onProgress?.(done, total),
+      onPieces: (first, d) => {
+        const want = meta.pieces as Uint8Array;
+        for (let k = 0; k * 20 < d.length; k++) {
+          const p = first + k;
+          const a = d.subarray(k * 20, k * 20 + 20);
+          const b = want.subarray(p * 20, p * 20 + 20);
+          for (let j = 0; j < 20; j++) if (a[j] !== b[j]) { bad.add(p); break; }
+        }
+      },
+      onBlocks: (entry, first, d) => blocks.get(entry)?.set(d, first * 32),
+    });
+  } finally {
+    if (!ctl.pool) await pool.close();
+  }
+  if (!v1) checkV2(meta, entryOf, blocks, bad);
+
+  const byIndex = new Map(reports.map((r) => [r.index, r]));
+  for (const p of bad) {
+    for (const s of map.spans(p)) {
+      const r = byIndex.get(s.fileIndex);
+      if (r) r.badPieces++;
+    }
+  }
+  for (const r of reports) if (r.status === 'ok' && r.badPieces > 0) r.status = 'bad';
+  const badPieces = [...bad].sort((a, b) => a - b);
+  const count = (v: FileVerdict): number => reports.filter((r) => r.status === v).length;
+  return {
+    ok: badPieces.length === 0 && reports.every((r) => r.status === 'ok'),
+    pieceCount: meta.pieceCount,
+    goodPieces: meta.pieceCount - badPieces.length,
+    badPieces,
+    totalBytes: reports.reduce((s, r) => s + r.length, 0),
+    files: reports,
+    missingFiles: count('missing'),
+    wrongSizeFiles: count('wrong-size'),
+    badFiles: count('bad'),
+  };
+}
+
+/** v2-only: compare each file's piece hashes (from its leaves) with the piece layer or pieces root. */
+function checkV2(meta: Metainfo, entryOf: Map<number, number>, blocks: Map<number, Uint8Array>, bad: Set<number>): void {
+  const pl = meta.pieceLength;
+  for (const [i, e] of entryOf) {
+    const f = meta.files[i]!;
+    const leaves = blocks.get(e);
+    if (!leaves || !f.piecesRoot) continue;
+    const first = f.offset / pl;
+    if (f.length <= pl) {
+      if (toHex(fileRoot(leaves, pl)) !== toHex(f.piecesRoot)) bad.add(first);
+      continue;
+    }
+    const want = meta.pieceLayers?.get(toHex(f.piecesRoot));
+    const got = pieceLayer(leaves, pl);
+    for (let k = 0; k * 32 < got.length; k++) {
+      if (!want || toHex(got.subarray(k * 32, k * 32 + 32)) !== toHex(want.subarray(k * 32, k * 32 + 32))) bad.add(first + k);
+    }
+  }
+}
