@@ -16,6 +16,7 @@ export type TesseraErrorCode =
   | 'ABORTED'
   | 'BAD_ARGUMENT'
   | 'NOT_FOUND'
+  | 'RESUME_INVALID'
   | 'LIMIT_EXCEEDED';
 
 export type Severity = 'error' | 'warning';
