@@ -14,6 +14,7 @@ program
 
 // Each command module exports register(program). Add new subcommands here, one line each.
 const commands: Array<Promise<{ register(p: Command): void }>> = [
+  import('./commands/tracker.ts'),
   import('./commands/create.ts'),
   import('./commands/info.ts'),
   import('./commands/verify.ts'),

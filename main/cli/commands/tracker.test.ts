@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseHostPort } from './tracker.ts';
+import { httpGet } from '../../tracker/testing.ts';
+
+test('HOST:PORT parsing', () => {
+  assert.deepEqual(parseHostPort('0.0.0.0:6969'), { host: '0.0.0.0', port: 6969 });
+  assert.deepEqual(parseHostPort('[::1]:80'), { host: '::1', port: 80 });
+  assert.deepEqual(parseHostPort(':7000'), { host: '127.0.0.1', port: 7000 });
+  assert.deepEqual(parseHostPort('7000'), { host: '127.0.0.1', port: 7000 });
+  assert.throws(() => parseHostPort('host:99999'));
+  assert.throws(() => parseHostPort('nope'));
+});
+
+test('`tessera tracker` serves until SIGTERM', async () => {
+  const bin = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'tracker', '--http', '127.0.0.1:0', '--no-udp', '--interval', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /HTTP announce: (\S+)/.exec(out);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.once('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
+    });
+    const st = JSON.parse((await httpGet(url.replace(/announce$/, 'stats'))).body.toString()) as Record<string, number>;
+    assert.equal(st.torrents, 0);
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  } finally {
+    clearTimeout(killer);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
