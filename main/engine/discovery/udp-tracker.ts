@@ -46,7 +46,8 @@ export class UdpTracker implements TrackerClient {
   #opening: Promise<void> | null = null;
   #pending = new Map<number, Pending>();
   #connection: { id: bigint; at: number } | null = null;
-  #closed = false;
+  /** Bumped by close(), so a socket whose bind finishes after close() is thrown away. */
+  #generation = 0;
 
   constructor(url: string, opts: UdpTrackerOptions = {}) {
     const u = new URL(url);
@@ -82,8 +83,10 @@ export class UdpTracker implements TrackerClient {
     return out;
   }
 
+  /** Close the socket and fail pending requests; a later request opens a new socket. */
   close(): void {
-    this.#closed = true;
+    this.#generation++;
+    this.#connection = null;
     for (const p of this.#pending.values()) p.reject(new TesseraError('ABORTED', 'UDP tracker client closed'));
     this.#pending.clear();
     this.#socket?.close();
@@ -92,6 +95,7 @@ export class UdpTracker implements TrackerClient {
 
   async #open(): Promise<void> {
     if (this.#socket !== null) return;
+    const generation = this.#generation;
     this.#opening ??= (async () => {
       const family = isIP(this.#host);
       const address = family !== 0 ? this.#host : (await lookup(this.#host)).address;
@@ -110,7 +114,7 @@ export class UdpTracker implements TrackerClient {
         });
       });
       socket.unref();
-      if (this.#closed) {
+      if (generation !== this.#generation) {
         socket.close();
         throw new TesseraError('ABORTED', 'UDP tracker client closed');
       }

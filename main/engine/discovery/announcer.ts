@@ -1,0 +1,318 @@
+// Announces one torrent to its trackers on schedule (BEP 3 events, BEP 12 tiers):
+// `started` first, then regular announces every `interval` (never sooner than `min interval`),
+// `completed` once when the download finishes, `stopped` on stop with a short timeout.
+// Tracker failures and warnings are kept per tracker for the UI and emitted as 'warning'.
+
+import { EventEmitter } from 'node:events';
+import type { TrackerSummary } from '../../../shared/snapshot.ts';
+import { TesseraError } from '../errors.ts';
+import type { PeerAddress } from '../wire/compact.ts';
+import { HttpTracker, type HttpTrackerOptions, type TrackerClient } from './http-tracker.ts';
+import { UdpTracker, type UdpTrackerOptions } from './udp-tracker.ts';
+import { TrackerTiers } from './tracker-tiers.ts';
+import type { AnnounceEvent, AnnounceResponse } from './tracker-codec.ts';
+
+export interface AnnouncerInit {
+  infoHash: Uint8Array;
+  peerId: Uint8Array;
+  port: number;
+  tiers: string[][];
+}
+
+export interface TransferStats {
+  uploaded: number;
+  downloaded: number;
+  left: number;
+}
+
+export interface AnnouncerOptions {
+  numWant?: number;
+  /** Our own floor under any tracker's interval (a tracker saying `interval 0` must not make us spin). Default 30 s. */
+  minIntervalFloorMs?: number;
+  /** First retry after every tracker failed; doubles up to 30 min. Default 60 s. */
+  retryMs?: number;
+  /** Time allowed for `stopped` announces. Default 5 s. */
+  stopTimeoutMs?: number;
+  http?: HttpTrackerOptions;
+  /** Defaults to BEP 15's 15 s base with n capped at 3 (15+30+60+120 s), so a dead tracker does not hold its tier for an hour. */
+  udp?: UdpTrackerOptions;
+  /** Builds the client for a URL; null for an unsupported scheme. Injectable for tests. */
+  createClient?: (url: string) => TrackerClient | null;
+}
+
+export interface AnnouncerEvents {
+  peers: [PeerAddress[]];
+  /** A tracker's warning message or failure, worded for the user. */
+  warning: [string];
+  /** Some tracker's status changed: call trackers() for the new summaries. */
+  update: [];
+}
+
+interface TrackerState {
+  url: string;
+  tier: number;
+  client: TrackerClient | null;
+  summary: TrackerSummary;
+  /** The tracker has us on its list (we sent `started` and it answered). */
+  started: boolean;
+  trackerId?: string;
+  minIntervalMs: number;
+  lastAnnounceAt: number;
+}
+
+const MAX_RETRY_MS = 30 * 60_000;
+const MAX_INTERVAL_MS = 24 * 3600_000;
+
+export class Announcer extends EventEmitter<AnnouncerEvents> {
+  readonly #init: AnnouncerInit;
+  readonly #stats: () => TransferStats;
+  readonly #tiers: TrackerTiers;
+  readonly #trackers = new Map<string, TrackerState>();
+  readonly #key = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
+  readonly #numWant: number;
+  readonly #floorMs: number;
+  readonly #retryBaseMs: number;
+  readonly #stopTimeoutMs: number;
+
+  #running = false;
+  #timer: NodeJS.Timeout | null = null;
+  #round: Promise<void> | null = null;
+  #abort: AbortController | null = null;
+  #stopping: Promise<void> = Promise.resolve();
+  #retryMs: number;
+  #completedPending = false;
+  #completedSent = false;
+
+  constructor(init: AnnouncerInit, stats: () => TransferStats, opts: AnnouncerOptions = {}) {
+    super();
+    this.#init = init;
+    this.#stats = stats;
+    this.#numWant = opts.numWant ?? 50;
+    this.#floorMs = opts.minIntervalFloorMs ?? 30_000;
+    this.#retryBaseMs = opts.retryMs ?? 60_000;
+    this.#retryMs = this.#retryBaseMs;
+    this.#stopTimeoutMs = opts.stopTimeoutMs ?? 5_000;
+    const udp: UdpTrackerOptions = { maxRetries: 3, ...opts.udp };
+    const create = opts.createClient ?? ((url: string): TrackerClient | null => {
+      if (/^https?:/i.test(url)) return new HttpTracker(url, opts.http);
+      if (/^udp:/i.test(url)) return new UdpTracker(url, udp);
+      return null;
+    });
+    this.#tiers = new TrackerTiers(init.tiers);
+    for (const { url, tier } of this.#tiers.order()) {
+      let client: TrackerClient | null = null;
+      let error: string | undefined;
+      try {
+        client = create(url);
+        if (client === null) error = 'unsupported tracker protocol';
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      const summary: TrackerSummary = { url, tier, status: error === undefined ? 'idle' : 'error', peersReceived: 0, nextAnnounce: 0 };
+      if (error !== undefined) summary.lastError = error;
+      this.#trackers.set(url, { url, tier, client, summary, started: false, minIntervalMs: 0, lastAnnounceAt: 0 });
+    }
+  }
+
+  /** Begin announcing (`started` at once). Calling it again while running does nothing. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#retryMs = this.#retryBaseMs;
+    // A stop() still sending `stopped` finishes first, so the tracker sees stopped → started.
+    void this.#stopping.then(() => {
+      if (this.#running) this.#schedule(0);
+    });
+  }
+
+  /** The download finished: send `completed` once (respecting min interval). */
+  completed(): void {
+    if (this.#completedSent) return;
+    this.#completedPending = true;
+    if (!this.#running) return;
+    const t = this.#current();
+    const wait = t === undefined ? 0 : Math.max(0, t.lastAnnounceAt + t.minIntervalMs - Date.now());
+    this.#schedule(wait);
+  }
+
+  /** Announce now (user's "reannounce"), though never sooner than the tracker's min interval. */
+  reannounce(): void {
+    if (!this.#running) return;
+    const t = this.#current();
+    this.#schedule(t === undefined ? 0 : Math.max(0, t.lastAnnounceAt + t.minIntervalMs - Date.now()));
+  }
+
+  /** Stop announcing and tell the trackers that have us (`stopped`), bounded by stopTimeoutMs. */
+  stop(): Promise<void> {
+    const wasRunning = this.#running;
+    this.#running = false;
+    this.#clearTimer();
+    this.#abort?.abort(new TesseraError('ABORTED', 'announcer stopped'));
+    if (!wasRunning) return this.#stopping;
+    const round = this.#round ?? Promise.resolve();
+    this.#stopping = round.then(() => this.#sendStopped());
+    return this.#stopping;
+  }
+
+  /** Scrape every tracker that supports it; results land in trackers(). Failures are not announce errors. */
+  async scrape(signal?: AbortSignal): Promise<void> {
+    await Promise.all([...this.#trackers.values()].map(async (t) => {
+      if (t.client === null) return;
+      try {
+        const r = await t.client.scrape([this.#init.infoHash], signal ?? AbortSignal.timeout(15_000));
+        const e = r.values().next().value;
+        if (e === undefined) return;
+        t.summary.seeders = e.complete;
+        t.summary.leechers = e.incomplete;
+        t.summary.downloaded = e.downloaded;
+      } catch {
+        // Many trackers do not scrape; the announce status says what matters.
+      }
+    }));
+    this.emit('update');
+  }
+
+  trackers(): TrackerSummary[] {
+    return [...this.#tiers.order()].map(({ url }) => ({ ...(this.#trackers.get(url)?.summary as TrackerSummary) }));
+  }
+
+  // --- scheduling ------------------------------------------------------------------------------
+
+  #current(): TrackerState | undefined {
+    for (const { url } of this.#tiers.order()) {
+      const t = this.#trackers.get(url);
+      if (t?.summary.status === 'working') return t;
+    }
+    return undefined;
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #schedule(delayMs: number): void {
+    this.#clearTimer();
+    const at = Date.now() + delayMs;
+    for (const t of this.#trackers.values()) t.summary.nextAnnounce = 0;
+    const next = this.#current() ?? this.#trackers.get(this.#tiers.order()[0]?.url ?? '');
+    if (next !== undefined) next.summary.nextAnnounce = at;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (this.#round !== null) {
+        // One round at a time: try again when this one ends.
+        void this.#round.then(() => { if (this.#running && this.#timer === null) this.reannounce(); });
+        return;
+      }
+      this.#round = this.#announceRound().finally(() => { this.#round = null; });
+    }, delayMs);
+    this.#timer.unref();
+  }
+
+  async #announceRound(): Promise<void> {
+    if (!this.#running) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    const sendingCompleted = this.#completedPending;
+    for (const { url } of this.#tiers.order()) {
+      const t = this.#trackers.get(url);
+      if (t === undefined || t.client === null) continue;
+      if (!this.#running) return;
+      const event: AnnounceEvent = !t.started ? 'started' : sendingCompleted ? 'completed' : 'none';
+      t.summary.status = 'announcing';
+      this.emit('update');
+      try {
+        const r = await this.#announceOne(t, event, abort.signal);
+        if (!this.#running) return;
+        this.#onSuccess(t, r, event);
+        if (sendingCompleted && (event === 'completed' || event === 'started')) {
+          this.#completedPending = false;
+          this.#completedSent = true;
+        }
+        this.#retryMs = this.#retryBaseMs;
+        const intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(r.interval * 1000, t.minIntervalMs, this.#floorMs));
+        // `completed` while we were announcing: send it as soon as min interval allows.
+        this.#schedule(this.#completedPending ? t.minIntervalMs : intervalMs);
+        return;
+      } catch (e) {
+        if (!this.#running) return;
+        const msg = e instanceof Error ? e.message : String(e);
+        t.summary.status = 'error';
+        t.summary.lastError = msg;
+        this.emit('warning', `tracker ${url}: ${msg}`);
+        this.emit('update');
+      }
+    }
+    if (!this.#running) return;
+    // Every tracker failed: retry with back-off.
+    this.#schedule(this.#retryMs);
+    this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs * 2);
+  }
+
+  #announceOne(t: TrackerState, event: AnnounceEvent, signal: AbortSignal): Promise<AnnounceResponse> {
+    const s = this.#stats();
+    if (t.client === null) return Promise.reject(new TesseraError('TRACKER_PROTOCOL', 'no client'));
+    return t.client.announce({
+      infoHash: this.#init.infoHash,
+      peerId: this.#init.peerId,
+      port: this.#init.port,
+      uploaded: Math.max(0, Math.floor(s.uploaded)),
+      downloaded: Math.max(0, Math.floor(s.downloaded)),
+      left: Math.max(0, Math.floor(s.left)),
+      event,
+      numWant: event === 'stopped' ? 0 : this.#numWant,
+      key: this.#key,
+      ...(t.trackerId === undefined ? {} : { trackerId: t.trackerId }),
+    }, signal);
+  }
+
+  #onSuccess(t: TrackerState, r: AnnounceResponse, event: AnnounceEvent): void {
+    if (event === 'started' || event === 'completed' || event === 'none') t.started = true;
+    t.lastAnnounceAt = Date.now();
+    t.minIntervalMs = Math.min(MAX_INTERVAL_MS, (r.minInterval ?? 0) * 1000);
+    if (r.trackerId !== undefined) t.trackerId = r.trackerId;
+    const s = t.summary;
+    s.status = 'working';
+    delete s.lastError;
+    if (r.warning !== undefined) {
+      s.lastWarning = r.warning;
+      this.emit('warning', `tracker ${t.url}: ${r.warning}`);
+    } else {
+      delete s.lastWarning;
+    }
+    if (r.complete !== undefined) s.seeders = r.complete;
+    if (r.incomplete !== undefined) s.leechers = r.incomplete;
+    if (r.downloaded !== undefined) s.downloaded = r.downloaded;
+    s.peersReceived += r.peers.length;
+    this.#tiers.promote(t.url);
+    this.emit('update');
+    if (r.peers.length > 0) this.emit('peers', r.peers);
+  }
+
+  async #sendStopped(): Promise<void> {
+    const have = [...this.#trackers.values()].filter((t) => t.started && t.client !== null);
+    const signal = AbortSignal.timeout(this.#stopTimeoutMs);
+    await Promise.all(have.map(async (t) => {
+      try {
+        await this.#announceOne(t, 'stopped', signal);
+      } catch {
+        // Best effort: the tracker drops us after its timeout anyway.
+      }
+      t.started = false;
+    }));
+    for (const t of this.#trackers.values()) {
+      if (t.summary.status !== 'error') t.summary.status = 'idle';
+      t.summary.nextAnnounce = 0;
+      // Free sockets while stopped; a later start() opens new ones.
+      t.client?.close();
+    }
+    this.emit('update');
+  }
+
+  /** Release sockets for good (after stop()). */
+  close(): void {
+    this.#running = false;
+    this.#clearTimer();
+    for (const t of this.#trackers.values()) t.client?.close();
+  }
+}
