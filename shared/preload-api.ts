@@ -32,3 +32,13 @@ export function eventMethodName<E extends EventName>(event: E): `on${Capitalize<
 /** IPC channel names: one per command and one per event. */
 export const commandChannel = (command: CommandName): string => `tessera:cmd:${command}`;
 export const eventChannel = (event: EventName): string => `tessera:evt:${event}`;
+
+// Every event of the contract as a run-time list (the contract itself is types only). The
+// `satisfies` check fails to compile when an event is added to contract.ts but not here.
+const ALL_EVENTS = {
+  'torrents:update': true, 'torrent:detail': true, 'torrent:completed': true, 'engine:error': true, 'job:progress': true, 'session:stats': true,
+} as const satisfies Record<EventName, true>;
+export const EVENT_NAMES = Object.keys(ALL_EVENTS) as EventName[];
+
+/** Fixed, argument-less channel: the preload asks main to resend the whole torrent list. */
+export const RESYNC_CHANNEL = 'tessera:resync';
