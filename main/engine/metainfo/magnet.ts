@@ -90,7 +90,9 @@ export function parseMagnet(uri: string): Magnet {
 
 // RFC 3986 unreserved plus a few that are safe in a query value; ':' and '/' stay readable.
 function enc(v: string): string {
-  return encodeURIComponent(v).replace(/%3A/gi, ':').replace(/%2F/gi, '/');
+  // Lone surrogates cannot be UTF-8 encoded (encodeURIComponent would throw): make them U+FFFD.
+  const wellFormed = v.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return encodeURIComponent(wellFormed).replace(/%3A/gi, ':').replace(/%2F/gi, '/');
 }
 
 function compressRanges(idx: readonly number[]): string {

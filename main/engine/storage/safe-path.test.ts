@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import fc from 'fast-check';
+import { safeJoin } from './safe-path.ts';
+import { TesseraError } from '../errors.ts';
+
+const root = path.resolve('/tmp/tessera-root');
+
+test('joins ordinary components under the root', () => {
+  assert.equal(safeJoin(root, ['a', 'b.txt']), path.join(root, 'a', 'b.txt'));
+  assert.equal(safeJoin(root, ['.hidden', '..dots..', 'x y']), path.join(root, '.hidden', '..dots..', 'x y'));
+});
+
+test('rejects every unsafe component with PATH_UNSAFE', () => {
+  const bad = [[''], ['.'], ['..'], ['a', '..'], ['a/b'], ['a\\b'], ['/etc'], ['nul\0'], ['C:'], ['c:evil'], ['CON'], ['nul.txt'], ['Com1'], ['LPT9.log'], []];
+  for (const c of bad) {
+    assert.throws(() => safeJoin(root, c), (e: unknown) => e instanceof TesseraError && e.code === 'PATH_UNSAFE', JSON.stringify(c));
+  }
+});
+
+test('property: the result is always inside root, or the call throws PATH_UNSAFE', () => {
+  const comp = fc.oneof(fc.string(), fc.constantFrom('..', '.', '', '/', '\\', 'C:', 'a/../..', '\0'));
+  fc.assert(fc.property(fc.array(comp, { maxLength: 6 }), (cs) => {
+    try {
+      const out = safeJoin(root, cs);
+      const rel = path.relative(root, out);
+      assert.ok(rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel), out);
+    } catch (e) {
+      assert.ok(e instanceof TesseraError && e.code === 'PATH_UNSAFE');
+    }
+  }), { numRuns: 2000 });
+});
