@@ -1,0 +1,307 @@
+// Piece data on disk: the I/O edge under the pure PieceMap.
+//
+// - Every path goes through safeJoin, checked once up front: a torrent whose paths escape the
+//   download folder, or that maps two files onto one path, is refused before any byte is written.
+// - Files are created on their first write, so a skipped file is never created. They are created
+//   with their final length at once (ftruncate: a sparse file on ext4/xfs/btrfs/APFS/NTFS-sparse):
+//   random-order writes then never grow the file, a file's size means "ours and intact" to the
+//   resume check, and a kill -9 never leaves a short file behind. (The cost — a full-size
+//   allocation on filesystems without holes, e.g. FAT — is the same libtorrent accepts by default.)
+// - Padding files (BEP 47) are never touched: their spans read as zeros.
+// - A piece shared by a skipped file and a wanted one still has to be stored whole (to serve it
+//   and to re-check it). The skipped file's part goes to a "part file" at its torrent-stream
+//   offset (sparse, so it costs only what is written); when the file is later un-skipped and
+//   created, those bytes are copied into it. Reads of a file that does not exist come from the
+//   part file. The rule depends only on whether the real file exists, so it survives restarts.
+// - Open handles are kept in an LRU (HandleCache).
+
+import { mkdir, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { TorrentFile } from '../metainfo/types.ts';
+import type { PieceMap } from './piece-map.ts';
+import { safeJoin } from './safe-path.ts';
+import { HandleCache, isCode } from './handle-cache.ts';
+import { TesseraError } from '../errors.ts';
+
+export interface FsStoreOptions {
+  /** Most file handles kept open (default 64). */
+  maxOpenFiles?: number;
+  /** Where pieces' bytes belonging to skipped files go (default `<root>/.tessera.parts`; pass one per torrent). */
+  partFile?: string;
+}
+
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+/** Where a torrent's files go: the save path for a single-file torrent, `<savePath>/<name>` otherwise. */
+export function contentRoot(savePath: string, meta: { multiFile: boolean; name: string }): string {
+  return meta.multiFile ? safeJoin(savePath, [meta.name]) : path.resolve(savePath);
+}
+
+export class FsStore {
+  readonly root: string;
+  readonly #files: readonly TorrentFile[];
+  readonly #map: PieceMap;
+  readonly #paths: Array<string | undefined>;
+  readonly #partFile: string;
+  readonly #cache: HandleCache;
+  #skipped = new Set<number>();
+  /** Per file: known to exist on disk (true), known absent (false), not looked yet (undefined). */
+  #exists: Array<boolean | undefined>;
+  /** Paths written since the last sync(). */
+  readonly #dirty = new Set<string>();
+  #closed = false;
+
+  constructor(root: string, files: readonly TorrentFile[], pieceMap: PieceMap, opts: FsStoreOptions = {}) {
+    this.root = path.resolve(root);
+    this.#files = files;
+    this.#map = pieceMap;
+    this.#cache = new HandleCache(opts.maxOpenFiles ?? 64);
+    this.#partFile = opts.partFile ?? safeJoin(this.root, ['.tessera.parts']);
+    const seen = new Set<string>();
+    this.#paths = files.map((f) => {
+      if (f.padding) return undefined;
+      const p = safeJoin(this.root, f.path);
+      const k = foldCase(p);
+      if (seen.has(k) || p === this.#partFile) {
+        throw new TesseraError('PATH_UNSAFE', `two files map to ${JSON.stringify(f.path.join('/'))}`);
+      }
+      seen.add(k);
+      return p;
+    });
+    // A file that is also a directory of another ("a" and "a/b") cannot both exist.
+    for (const p of this.#paths) {
+      if (p === undefined) continue;
+      for (let d = path.dirname(p); d.length > this.root.length; d = path.dirname(d)) {
+        if (seen.has(foldCase(d))) throw new TesseraError('PATH_UNSAFE', `${JSON.stringify(d)} is both a file and a folder`);
+      }
+    }
+    this.#exists = new Array<boolean | undefined>(files.length);
+  }
+
+  /** Absolute path of a file (undefined for padding files). */
+  filePath(fileIndex: number): string | undefined {
+    return this.#paths[fileIndex];
+  }
+
+  /** Files not to create. Data of theirs that shares a piece with a wanted file goes to the part file. */
+  setSkipped(fileIndexes: ReadonlySet<number>): void {
+    this.#skipped = new Set(fileIndexes);
+  }
+
+  async write(piece: number, begin: number, data: Uint8Array): Promise<void> {
+    this.#open();
+    for (const s of this.#spans(piece, begin, data.length)) {
+      if (s.padding || s.length === 0) continue;
+      const chunk = data.subarray(s.pieceOffset - begin, s.pieceOffset - begin + s.length);
+      if (this.#skipped.has(s.fileIndex) && !(await this.#fileExists(s.fileIndex))) {
+        const f = this.#files[s.fileIndex] as TorrentFile;
+        await this.#writeAt(this.#partFile, chunk, f.offset + s.fileOffset, async () => {});
+      } else {
+        await this.#writeFile(s.fileIndex, chunk, s.fileOffset);
+      }
+    }
+  }
+
+  async read(piece: number, begin: number, length: number): Promise<Uint8Array> {
+    this.#open();
+    const out = new Uint8Array(length);
+    for (const s of this.#spans(piece, begin, length)) {
+      if (s.padding || s.length === 0) continue; // zeros
+      const dest = out.subarray(s.pieceOffset - begin, s.pieceOffset - begin + s.length);
+      const f = this.#files[s.fileIndex] as TorrentFile;
+      if (await this.#fileExists(s.fileIndex)) {
+        await this.#readAt(this.#paths[s.fileIndex] as string, dest, s.fileOffset, true);
+      } else if (this.#skipped.has(s.fileIndex)) {
+        await this.#readAt(this.#partFile, dest, f.offset + s.fileOffset, false);
+      } else {
+        throw new TesseraError('NOT_FOUND', `file ${f.path.join('/')} has not been written`);
+      }
+    }
+    return out;
+  }
+
+  readPiece(piece: number): Promise<Uint8Array> {
+    return this.read(piece, 0, this.#map.pieceSize(piece));
+  }
+
+  /** fdatasync every file written since the last call: call before saving resume data. */
+  async sync(): Promise<void> {
+    const paths = [...this.#dirty];
+    this.#dirty.clear();
+    for (const p of paths) {
+      try {
+        await this.#cache.use(p, { write: false }, (fh) => fh.datasync());
+      } catch (err) {
+        this.#dirty.add(p); // still not known durable
+        throw ioError(`sync ${p}`, err);
+      }
+    }
+  }
+
+  /** Size and mtime of each file on disk; null when absent (and always for padding files). */
+  async existingFiles(): Promise<Array<FileStat | null>> {
+    return Promise.all(
+      this.#paths.map(async (p) => {
+        if (p === undefined) return null;
+        try {
+          const st = await stat(p);
+          return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : null;
+        } catch (err) {
+          if (isCode(err, 'ENOENT') || isCode(err, 'ENOTDIR')) return null;
+          throw ioError(`stat ${p}`, err);
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.sync();
+    } finally {
+      this.#closed = true;
+      await this.#cache.closeAll();
+    }
+  }
+
+  /** Delete every file of this torrent, the part file, and folders left empty below the root. */
+  async deleteAll(): Promise<void> {
+    this.#closed = true;
+    await this.#cache.closeAll();
+    this.#dirty.clear();
+    const dirs = new Set<string>();
+    for (const p of [...this.#paths, this.#partFile]) {
+      if (p === undefined) continue;
+      await rm(p, { force: true });
+      for (let d = path.dirname(p); d.length > this.root.length && d.startsWith(this.root); d = path.dirname(d)) dirs.add(d);
+    }
+    this.#exists = new Array<boolean | undefined>(this.#files.length);
+    // Deepest first, so a parent is tried after its children.
+    for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+      try {
+        await rmdir(d);
+      } catch {
+        // Not empty (the user's own files) or already gone: leave it.
+      }
+    }
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  #open(): void {
+    if (this.#closed) throw new TesseraError('IO_ERROR', 'storage is closed');
+  }
+
+  #spans(piece: number, begin: number, length: number): ReturnType<PieceMap['spans']> {
+    try {
+      return this.#map.spans(piece, begin, length);
+    } catch (err) {
+      throw new TesseraError('BAD_ARGUMENT', `no such range: piece ${piece} ${begin}+${length}`, { cause: err });
+    }
+  }
+
+  async #fileExists(i: number): Promise<boolean> {
+    const known = this.#exists[i];
+    if (known !== undefined) return known;
+    const p = this.#paths[i];
+    if (p === undefined) return false;
+    let ok = false;
+    try {
+      ok = (await stat(p)).isFile();
+    } catch (err) {
+      if (!isCode(err, 'ENOENT') && !isCode(err, 'ENOTDIR')) throw ioError(`stat ${p}`, err);
+    }
+    // Only cache "exists": absence is re-checked until we create it ourselves.
+    if (ok) this.#exists[i] = true;
+    return ok;
+  }
+
+  async #writeFile(i: number, chunk: Uint8Array, offset: number): Promise<void> {
+    const p = this.#paths[i] as string;
+    const f = this.#files[i] as TorrentFile;
+    if (this.#exists[i] !== true) await mkdir(path.dirname(p), { recursive: true }).catch((err: unknown) => {
+      throw ioError(`mkdir for ${p}`, err);
+    });
+    await this.#writeAt(p, chunk, offset, async (fh) => {
+      await fh.truncate(f.length);
+      await this.#adoptFromPartFile(i, fh);
+    });
+    this.#exists[i] = true;
+  }
+
+  /** A skipped file being created: copy its bytes that were parked in the part file. */
+  async #adoptFromPartFile(i: number, fh: FileHandle): Promise<void> {
+    const f = this.#files[i] as TorrentFile;
+    try {
+      await stat(this.#partFile);
+    } catch {
+      return;
+    }
+    // Only the file's first and last pieces can have been downloaded while it was skipped: a
+    // piece lying wholly inside a skipped file has priority 0 and is never requested.
+    const pl = this.#map.pieceLength;
+    const regions = new Map<number, number>(); // file offset → length
+    const { first, last } = this.#map.filePieceRange(i);
+    for (const p of new Set([first, last])) {
+      const a = Math.max(f.offset, p * pl);
+      const b = Math.min(f.offset + f.length, (p + 1) * pl);
+      if (b > a) regions.set(a - f.offset, b - a);
+    }
+    for (const [off, len] of regions) {
+      const buf = new Uint8Array(len);
+      const n = await this.#readAt(this.#partFile, buf, f.offset + off, false);
+      if (n > 0) await fh.write(buf, 0, n, off);
+    }
+  }
+
+  async #writeAt(p: string, chunk: Uint8Array, position: number, onCreate: (fh: FileHandle) => Promise<void>): Promise<void> {
+    try {
+      await this.#cache.use(p, { write: true, create: true, onCreate }, async (fh) => {
+        let done = 0;
+        while (done < chunk.length) {
+          const { bytesWritten } = await fh.write(chunk, done, chunk.length - done, position + done);
+          if (bytesWritten <= 0) throw new TesseraError('IO_ERROR', `wrote 0 bytes to ${p}`);
+          done += bytesWritten;
+        }
+      });
+      this.#dirty.add(p);
+    } catch (err) {
+      throw ioError(`write ${p}`, err);
+    }
+  }
+
+  /** Fill `dest` from `p` at `position`. `strict`: a short file is an error; otherwise the rest stays zero. */
+  async #readAt(p: string, dest: Uint8Array, position: number, strict: boolean): Promise<number> {
+    try {
+      return await this.#cache.use(p, { write: false }, async (fh) => {
+        let done = 0;
+        while (done < dest.length) {
+          const { bytesRead } = await fh.read(dest, done, dest.length - done, position + done);
+          if (bytesRead === 0) {
+            if (strict) throw new TesseraError('IO_ERROR', `${p} is shorter than the torrent says`);
+            break;
+          }
+          done += bytesRead;
+        }
+        return done;
+      });
+    } catch (err) {
+      if (!strict && isCode(err, 'ENOENT')) return 0;
+      throw ioError(`read ${p}`, err);
+    }
+  }
+}
+
+// On macOS and Windows "A.txt" and "a.txt" are one file (default filesystems are case-insensitive).
+const CASE_INSENSITIVE = process.platform === 'darwin' || process.platform === 'win32';
+function foldCase(p: string): string {
+  return CASE_INSENSITIVE ? p.toLowerCase() : p;
+}
+
+function ioError(what: string, err: unknown): TesseraError {
+  if (err instanceof TesseraError) return err;
+  return new TesseraError('IO_ERROR', `${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
