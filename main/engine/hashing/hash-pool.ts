@@ -89,7 +89,7 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
     const slot: Slot = { worker, inflight: new Map() };
     worker.on('message', (msg: { id: number; result?: Uint8Array; error?: string }) => {
       const job = slot.inflight.get(msg.id);

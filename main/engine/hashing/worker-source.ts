@@ -7,8 +7,11 @@
 //   sha256-blocks       SHA-256 of each 16 KiB block, concatenated (BEP 52 merkle leaves)
 export const WORKER_SOURCE = String.raw`
 'use strict';
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
+// Dynamic import works whether the eval'd code runs as CommonJS or as a module (a parent started
+// with --input-type=module makes eval workers ES modules, where require does not exist).
+(async () => {
+const { parentPort } = await import('node:worker_threads');
+const { createHash } = await import('node:crypto');
 function each(data, size, algo, outLen) {
   const n = Math.ceil(data.length / size);
   const out = new Uint8Array(n * outLen);
@@ -34,4 +37,5 @@ parentPort.on('message', (job) => {
     parentPort.postMessage({ id: job.id, error: String(e && e.message || e) });
   }
 });
+})();
 `;
