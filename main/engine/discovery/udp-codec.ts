@@ -86,7 +86,9 @@ export function parseUdpReply(packet: Uint8Array, family: 4 | 6): UdpReply {
       if (packet.length < 16) throw new TesseraError('TRACKER_PROTOCOL', 'short UDP connect reply');
       return { action: 'connect', transactionId, connectionId: v.getBigUint64(8) };
     case ACTION_ANNOUNCE: {
-      if (packet.length < 20) throw new TesseraError('TRACKER_PROTOCOL', 'short UDP announce reply');
+      // opentracker answers a torrent it does not serve with a bare 8-byte header: report it as
+      // the refusal it is, so the user sees a tracker error rather than a protocol fault.
+      if (packet.length < 20) return { action: 'error', transactionId, message: 'tracker refused the announce (empty reply: torrent not registered?)' };
       const size = family === 4 ? 6 : 18;
       const body = packet.subarray(20);
       // Trailing partial entries are dropped rather than failing the whole announce.
