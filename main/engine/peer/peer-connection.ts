@@ -1,0 +1,204 @@
+// One peer socket: bytes in through the bounded WireDecoder, typed messages out as events; typed
+// send methods in, frames out. Piece messages go out as header + block under cork (one writev, no
+// copy of the block). Knows nothing about pieces or choking: the torrent decides, this only talks.
+//
+// Timers: none per connection. The owner calls tick(now) about once a second; it sends keep-alives
+// and closes idle or handshake-stalled connections.
+import { EventEmitter } from 'node:events';
+import type net from 'node:net';
+import { TesseraError } from '../errors.ts';
+import { WireDecoder } from '../wire/decoder.ts';
+import { encodeHandshake, type Handshake } from '../wire/handshake.ts';
+import { encodeMessage, encodePieceHeader, type WireMessage } from '../wire/messages.ts';
+
+export const HANDSHAKE_TIMEOUT_MS = 20_000;
+export const IDLE_TIMEOUT_MS = 180_000; // BEP 3 suggests keep-alives every 2 min; allow one missed
+export const KEEPALIVE_MS = 90_000;
+/** Above this many bytes queued in the socket, the torrent stops serving blocks until 'drain'. */
+export const SEND_HIGH_WATER = 1 << 20;
+
+export type PeerConnectionEvents = {
+  handshake: [Handshake];
+  message: [WireMessage];
+  drain: [];
+  close: [reason: string];
+};
+
+export interface PeerConnectionOptions {
+  infoHash: Uint8Array;
+  peerId: Uint8Array;
+  pieceCount: number;
+  incoming: boolean;
+  /** For incoming connections the session has already read the remote handshake (to route it). */
+  remoteHandshake?: Handshake;
+  /** Bytes that arrived after the remote handshake, before this object took the socket. */
+  leftover?: Uint8Array;
+  now?: number;
+}
+
+export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
+  readonly socket: net.Socket;
+  readonly incoming: boolean;
+  readonly ip: string;
+  readonly port: number;
+  remote: Handshake | undefined;
+  bytesIn = 0;
+  bytesOut = 0;
+  lastRecv: number;
+  lastSend: number;
+  readonly connectedAt: number;
+  closed = false;
+  #decoder: WireDecoder;
+  #opts: PeerConnectionOptions;
+  #readPaused = false;
+
+  constructor(socket: net.Socket, opts: PeerConnectionOptions) {
+    super();
+    this.socket = socket;
+    this.#opts = opts;
+    this.incoming = opts.incoming;
+    this.ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    this.port = socket.remotePort ?? 0;
+    const now = opts.now ?? Date.now();
+    this.lastRecv = now;
+    this.lastSend = now;
+    this.connectedAt = now;
+    this.remote = opts.remoteHandshake;
+    this.#decoder = new WireDecoder({ handshake: opts.remoteHandshake === undefined, pieceCount: opts.pieceCount });
+  }
+
+  /** Send our handshake and start reading. Events fire from here on. */
+  start(): void {
+    this.socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    this.socket.on('drain', () => this.emit('drain'));
+    this.socket.on('close', () => this.#closed('socket closed'));
+    this.socket.on('end', () => this.close('peer ended the connection'));
+    this.socket.on('error', (e: Error) => this.close(`socket error: ${e.message}`));
+    this.#write(encodeHandshake({ infoHash: this.#opts.infoHash, peerId: this.#opts.peerId, fast: true, extended: true }));
+    if (this.remote !== undefined) {
+      const h = this.remote;
+      queueMicrotask(() => { if (!this.closed) this.emit('handshake', h); });
+    }
+    if (this.#opts.leftover !== undefined && this.#opts.leftover.length > 0) {
+      const left = this.#opts.leftover;
+      queueMicrotask(() => this.#onData(left));
+    }
+  }
+
+  #onData(chunk: Uint8Array): void {
+    if (this.closed) return;
+    this.bytesIn += chunk.length;
+    this.lastRecv = Date.now();
+    try {
+      for (const ev of this.#decoder.push(chunk)) {
+        if (this.closed) return;
+        if (ev.type === 'handshake') {
+          if (!equalBytes(ev.infoHash, this.#opts.infoHash)) {
+            this.close('handshake for a different torrent');
+            return;
+          }
+          this.remote = ev;
+          this.emit('handshake', ev);
+        } else {
+          if (this.remote === undefined) throw new TesseraError('WIRE_PROTOCOL', 'message before handshake');
+          this.emit('message', ev);
+        }
+      }
+    } catch (e) {
+      this.close(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  get writableLength(): number {
+    return this.socket.writableLength;
+  }
+
+  get congested(): boolean {
+    return this.socket.writableLength > SEND_HIGH_WATER;
+  }
+
+  send(msg: WireMessage): void {
+    if (this.closed) return;
+    this.#write(encodeMessage(msg));
+  }
+
+  /** A piece message without copying the block: header and block leave in one writev. */
+  sendPiece(index: number, begin: number, block: Uint8Array): void {
+    if (this.closed) return;
+    this.socket.cork();
+    this.#write(encodePieceHeader(index, begin, block.length));
+    this.#write(block);
+    process.nextTick(uncork, this.socket);
+  }
+
+  /** Several small messages (e.g. a burst of requests) in one syscall. */
+  sendMany(msgs: WireMessage[]): void {
+    if (this.closed || msgs.length === 0) return;
+    if (msgs.length === 1) {
+      this.#write(encodeMessage(msgs[0] as WireMessage));
+      return;
+    }
+    const frames = msgs.map(encodeMessage);
+    let n = 0;
+    for (const f of frames) n += f.length;
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const f of frames) { out.set(f, o); o += f.length; }
+    this.#write(out);
+  }
+
+  #write(bytes: Uint8Array): void {
+    this.bytesOut += bytes.length;
+    this.lastSend = Date.now();
+    this.socket.write(bytes);
+  }
+
+  /** Flow control for the download rate limit: stop reading from the socket for a while. */
+  pauseReading(): void {
+    if (!this.#readPaused && !this.closed) { this.#readPaused = true; this.socket.pause(); }
+  }
+
+  resumeReading(): void {
+    if (this.#readPaused && !this.closed) { this.#readPaused = false; this.socket.resume(); }
+  }
+
+  get readPaused(): boolean {
+    return this.#readPaused;
+  }
+
+  /** Housekeeping, called about once a second by the owner. */
+  tick(now: number): void {
+    if (this.closed) return;
+    if (this.remote === undefined && now - this.connectedAt > HANDSHAKE_TIMEOUT_MS) {
+      this.close('handshake timed out');
+      return;
+    }
+    if (!this.#readPaused && now - this.lastRecv > IDLE_TIMEOUT_MS) {
+      this.close('idle for too long');
+      return;
+    }
+    if (now - this.lastSend > KEEPALIVE_MS) this.#write(new Uint8Array(4));
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.socket.destroy();
+    this.#closed(reason);
+  }
+
+  #closed(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close', reason);
+  }
+}
+
+function uncork(s: net.Socket): void {
+  s.uncork();
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

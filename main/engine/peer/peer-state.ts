@@ -1,0 +1,92 @@
+// What a torrent knows about one connected peer: choke/interest flags, its pieces, requests we
+// have outstanding with it, requests it has queued with us, rates, and the blame counters that
+// get a peer sending bad data banned. Plain data plus small helpers; the torrent drives it.
+import type { PeerSource, PeerSummary } from '../../../shared/snapshot.ts';
+import { Bitfield } from '../wire/bitfield.ts';
+import { RateMeter } from '../rate/rate-meter.ts';
+import type { PeerConnection } from './peer-connection.ts';
+import { clientFromPeerId } from './peer-id.ts';
+
+/** Most block requests a peer may queue with us; more are dropped (libtorrent's default reqq is 500). */
+export const MAX_PEER_REQUESTS = 500;
+
+export interface QueuedRequest { index: number; begin: number; length: number }
+
+export class PeerState {
+  readonly key: number;
+  readonly conn: PeerConnection;
+  readonly source: PeerSource;
+  /** Their pieces; stays an empty bitfield until bitfield/have-all/have messages arrive. */
+  has: Bitfield;
+  isSeed = false;
+  /** True once a bitfield, have-all or have-none arrived (only the first message may be one). */
+  announcedPieces = false;
+  fast = false;
+  amChoking = true;
+  amInterested = false;
+  peerChoking = true;
+  peerInterested = false;
+  /** Outstanding block requests we sent, keyed piece*2^20+begin/16K-style by the torrent. */
+  readonly requested = new Map<number, { piece: number; begin: number; length: number; at: number }>();
+  /** Requests from them waiting to be served. */
+  readonly queue: QueuedRequest[] = [];
+  readonly allowedFast = new Set<number>();
+  readonly down = new RateMeter();
+  readonly up = new RateMeter();
+  downloaded = 0;
+  uploaded = 0;
+  lastBlockAt: number;
+  snubbed = false;
+  /** Pieces that failed their hash check with this peer as a contributor. */
+  badPieces = 0;
+  /** Pieces that failed with this peer as the only contributor. */
+  soleBadPieces = 0;
+  client = '';
+  unchokedAt = 0;
+  connectedAt: number;
+
+  constructor(key: number, conn: PeerConnection, pieceCount: number, source: PeerSource, now: number) {
+    this.key = key;
+    this.conn = conn;
+    this.source = source;
+    this.has = new Bitfield(pieceCount);
+    this.lastBlockAt = now;
+    this.connectedAt = now;
+  }
+
+  setPeerId(id: Uint8Array): void {
+    this.client = clientFromPeerId(id);
+  }
+
+  get id(): string {
+    return this.conn.ip.includes(':') ? `[${this.conn.ip}]:${this.conn.port}` : `${this.conn.ip}:${this.conn.port}`;
+  }
+
+  summary(pieceCount: number): PeerSummary {
+    return {
+      id: this.id,
+      ip: this.conn.ip,
+      port: this.conn.port,
+      client: this.client,
+      flags: {
+        amChoking: this.amChoking,
+        amInterested: this.amInterested,
+        peerChoking: this.peerChoking,
+        peerInterested: this.peerInterested,
+        incoming: this.conn.incoming,
+        snubbed: this.snubbed,
+      },
+      source: this.source,
+      progress: pieceCount === 0 ? 1 : this.isSeed ? 1 : this.has.count() / pieceCount,
+      downRate: this.down.rate(),
+      upRate: this.up.rate(),
+      downloaded: this.downloaded,
+      uploaded: this.uploaded,
+    };
+  }
+}
+
+/** A numeric key for a block: exact for pieces < 2^31 / 16 KiB-aligned offsets < 2^22 blocks. */
+export function blockKey(piece: number, begin: number): number {
+  return piece * 0x400000 + begin / 16384;
+}

@@ -1,0 +1,327 @@
+// The engine's public face: many torrents, one listen port, shared limits, persistence.
+// The app (engine-host), the CLI and headless mode all drive exactly this class.
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type net from 'node:net';
+import type { FilePriority, TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
+import { TesseraError } from './errors.ts';
+import { parseTorrent } from './metainfo/parse-torrent.ts';
+import { toHex } from './metainfo/hex.ts';
+import { HashPool } from './hashing/hash-pool.ts';
+import { TokenBucket } from './rate/token-bucket.ts';
+import { generatePeerId } from './peer/peer-id.ts';
+import { listen, type Listener } from './transport/tcp.ts';
+import { readIncomingHandshake } from './session-incoming.ts';
+import { SessionStore, type TorrentEntry } from './session-store.ts';
+import { PeerLimits } from './peer-limits.ts';
+import { Torrent } from './torrent.ts';
+import { torrentDetail, torrentSummary } from './torrent-snapshot.ts';
+
+export interface SessionSettings {
+  downloadDir: string;
+  listenPort: number;
+  maxConnections: number;
+  maxConnectionsPerTorrent: number;
+  maxUploadRate: number;
+  maxDownloadRate: number; // bytes/s, 0 = unlimited
+  seedRatioLimit: number; // 0 = none
+  seedTimeLimit: number; // seconds, 0 = none
+  startPaused: boolean;
+}
+
+export interface SessionOptions {
+  stateDir: string;
+  settings?: Partial<SessionSettings>;
+  listenHost?: string;
+}
+
+export interface AddTorrentOptions {
+  savePath?: string;
+  paused?: boolean;
+  filePriorities?: FilePriority[];
+  peers?: Array<{ host: string; port: number }>;
+}
+
+export type SessionEvents = {
+  'torrent:added': [TorrentSummary];
+  'torrent:removed': [id: string];
+  'torrent:completed': [TorrentSummary];
+  'torrent:error': [id: string, message: string];
+  'torrent:warning': [id: string, message: string];
+};
+
+export const DEFAULT_SETTINGS: SessionSettings = {
+  downloadDir: resolve('downloads'),
+  listenPort: 6881,
+  maxConnections: 200,
+  maxConnectionsPerTorrent: 50,
+  maxUploadRate: 0,
+  maxDownloadRate: 0,
+  seedRatioLimit: 0,
+  seedTimeLimit: 0,
+  startPaused: false,
+};
+
+const RESUME_FLUSH_MS = 5_000;
+
+export class Session extends EventEmitter<SessionEvents> {
+  #settings: SessionSettings;
+  #listener: Listener;
+  #listenHost: string;
+  #store: SessionStore;
+  #torrents = new Map<string, Torrent>();
+  #bytes = new Map<string, Uint8Array>();
+  #hashPool = new HashPool({ threads: 2 });
+  #upBucket: TokenBucket;
+  #downBucket: TokenBucket;
+  #limits: PeerLimits;
+  #peerId = generatePeerId();
+  #tick: NodeJS.Timeout;
+  #choke: NodeJS.Timeout;
+  #flush: NodeJS.Timeout;
+  #dirty = new Set<string>();
+  #closed = false;
+
+  private constructor(settings: SessionSettings, listener: Listener, listenHost: string, store: SessionStore) {
+    super();
+    this.#settings = settings;
+    this.#listener = listener;
+    this.#listenHost = listenHost;
+    this.#store = store;
+    this.#upBucket = new TokenBucket({ rate: settings.maxUploadRate });
+    this.#downBucket = new TokenBucket({ rate: settings.maxDownloadRate });
+    this.#limits = new PeerLimits(settings.maxConnections);
+    const now = (): number => Date.now();
+    this.#tick = setInterval(() => { for (const t of this.#torrents.values()) t.tick(now()); }, 1000);
+    this.#choke = setInterval(() => { for (const t of this.#torrents.values()) t.chokerTick(now()); }, 10_000);
+    this.#flush = setInterval(() => void this.#flushResume(), RESUME_FLUSH_MS);
+    this.#tick.unref();
+    this.#choke.unref();
+    this.#flush.unref();
+  }
+
+  /** Open the state folder, start listening, and restore every saved torrent. */
+  static async open(opts: SessionOptions): Promise<Session> {
+    const settings: SessionSettings = { ...DEFAULT_SETTINGS, ...opts.settings };
+    await mkdir(opts.stateDir, { recursive: true });
+    const store = new SessionStore(opts.stateDir);
+    const host = opts.listenHost ?? '0.0.0.0';
+    let session: Session | undefined;
+    const listener = await listen({
+      host, port: settings.listenPort,
+      onConnection: (socket) => { if (session === undefined) socket.destroy(); else session.#incoming(socket); },
+    });
+    session = new Session(settings, listener, host, store);
+    for (const entry of await store.loadList()) {
+      try {
+        const bytes = await store.loadTorrentFile(entry.id);
+        await session.#add(bytes, entry, false);
+      } catch (e) {
+        session.emit('torrent:error', entry.id, `could not restore: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return session;
+  }
+
+  get port(): number {
+    return this.#listener.port;
+  }
+
+  get listenHost(): string {
+    return this.#listenHost;
+  }
+
+  settings(): SessionSettings {
+    return { ...this.#settings };
+  }
+
+  async updateSettings(p: Partial<SessionSettings>): Promise<void> {
+    const next = { ...this.#settings, ...p };
+    if (p.listenPort !== undefined && p.listenPort !== this.#settings.listenPort) {
+      const old = this.#listener;
+      this.#listener = await listen({ host: this.#listenHost, port: p.listenPort, onConnection: (s) => this.#incoming(s) });
+      await old.close();
+    }
+    this.#settings = next;
+    this.#upBucket.setRate(next.maxUploadRate);
+    this.#downBucket.setRate(next.maxDownloadRate);
+    this.#limits.setMax(next.maxConnections);
+    for (const t of this.#torrents.values()) {
+      t.maxConnections = next.maxConnectionsPerTorrent;
+      t.seedRatioLimit = next.seedRatioLimit;
+      t.seedTimeLimit = next.seedTimeLimit;
+    }
+  }
+
+  async addTorrent(bytes: Uint8Array, opts: AddTorrentOptions = {}): Promise<TorrentSummary> {
+    const meta = parseTorrent(bytes);
+    if (meta.infoHashV1 === undefined) throw new TesseraError('METAINFO_INVALID', 'v2-only torrents are not supported yet');
+    const id = toHex(meta.infoHashV1);
+    const existing = this.#torrents.get(id);
+    if (existing !== undefined) {
+      for (const p of opts.peers ?? []) existing.addPeer(p.host, p.port, 'manual');
+      return torrentSummary(existing);
+    }
+    const entry: TorrentEntry = {
+      id,
+      savePath: resolve(opts.savePath ?? this.#settings.downloadDir),
+      paused: opts.paused ?? this.#settings.startPaused,
+      filePriorities: opts.filePriorities ?? meta.files.map(() => 'normal'),
+      addedAt: Date.now(),
+    };
+    await this.#store.saveTorrentFile(id, bytes);
+    const t = await this.#add(bytes, entry, true);
+    await this.#store.saveList(this.#entries());
+    for (const p of opts.peers ?? []) t.addPeer(p.host, p.port, 'manual');
+    return torrentSummary(t);
+  }
+
+  async #add(bytes: Uint8Array, entry: TorrentEntry, fresh: boolean): Promise<Torrent> {
+    const meta = parseTorrent(bytes);
+    const resume = fresh ? undefined : await this.#store.loadResume(entry.id, meta, entry.savePath);
+    const t = new Torrent(meta, {
+      peerId: this.#peerId, hashPool: this.#hashPool, upBucket: this.#upBucket, downBucket: this.#downBucket,
+      limits: this.#limits, listenPort: () => this.port,
+    }, {
+      savePath: entry.savePath, paused: resume?.paused ?? entry.paused, filePriorities: resume?.filePriorities ?? entry.filePriorities,
+      addedAt: entry.addedAt, partFile: this.#store.partFile(entry.id), maxConnections: this.#settings.maxConnectionsPerTorrent,
+      seedRatioLimit: this.#settings.seedRatioLimit, seedTimeLimit: this.#settings.seedTimeLimit,
+      ...(resume !== undefined ? { have: resume.have, recheck: resume.recheck, uploaded: resume.uploaded, downloaded: resume.downloaded } : {}),
+    });
+    this.#torrents.set(entry.id, t);
+    this.#bytes.set(entry.id, bytes);
+    t.on('dirty', () => this.#dirty.add(t.id));
+    t.on('verified', (piece) => { void this.#store.journal(t.id, piece); });
+    t.on('completed', () => {
+      this.#dirty.add(t.id);
+      void this.#flushResume();
+      this.emit('torrent:completed', torrentSummary(t));
+    });
+    t.on('error', (m) => this.emit('torrent:error', t.id, m));
+    t.on('warning', (m) => this.emit('torrent:warning', t.id, m));
+    this.emit('torrent:added', torrentSummary(t));
+    t.start().then(() => { this.#dirty.add(t.id); }, (e: unknown) => {
+      t.error = e instanceof Error ? e.message : String(e);
+      t.status = 'error';
+      this.emit('torrent:error', t.id, t.error);
+    });
+    return t;
+  }
+
+  #get(id: string): Torrent {
+    const t = this.#torrents.get(id);
+    if (t === undefined) throw new TesseraError('NOT_FOUND', `no torrent ${id}`);
+    return t;
+  }
+
+  pause(id: string): void {
+    this.#get(id).pause();
+    void this.#saveListSoon();
+  }
+
+  resume(id: string): void {
+    this.#get(id).resume();
+    void this.#saveListSoon();
+  }
+
+  async remove(id: string, opts: { deleteData: boolean }): Promise<void> {
+    const t = this.#get(id);
+    this.#torrents.delete(id);
+    this.#bytes.delete(id);
+    this.#dirty.delete(id);
+    await t.stop();
+    if (opts.deleteData) await t.deleteData();
+    await this.#store.saveList(this.#entries());
+    await this.#store.forget(id);
+    this.emit('torrent:removed', id);
+  }
+
+  setFilePriorities(id: string, priorities: Array<{ index: number; priority: FilePriority }>): void {
+    this.#get(id).setFilePriorities(priorities);
+  }
+
+  async recheck(id: string): Promise<void> {
+    await this.#get(id).recheck();
+    this.#dirty.add(id);
+  }
+
+  addPeer(id: string, host: string, port: number): void {
+    this.#get(id).addPeer(host, port, 'manual');
+  }
+
+  summaries(): TorrentSummary[] {
+    return [...this.#torrents.values()].map(torrentSummary);
+  }
+
+  detail(id: string): TorrentDetail | undefined {
+    const t = this.#torrents.get(id);
+    return t === undefined ? undefined : torrentDetail(t);
+  }
+
+  torrentFile(id: string): Uint8Array | undefined {
+    return this.#bytes.get(id);
+  }
+
+  /** Internal access for the CLI's progress display and tests (counts of pieces, bans). */
+  torrent(id: string): Torrent | undefined {
+    return this.#torrents.get(id);
+  }
+
+  /** Announce stopped, flush resume data, close every socket. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#tick);
+    clearInterval(this.#choke);
+    clearInterval(this.#flush);
+    await this.#listener.close().catch(() => undefined);
+    const all = [...this.#torrents.values()];
+    await Promise.all(all.map((t) => t.stop().catch(() => undefined)));
+    for (const t of all) this.#dirty.add(t.id);
+    await this.#flushResume(true);
+    await this.#store.saveList(this.#entries());
+    await this.#hashPool.close();
+  }
+
+  #entries(): TorrentEntry[] {
+    return [...this.#torrents.values()].map((t) => ({
+      id: t.id, savePath: t.savePath, paused: t.paused, filePriorities: t.filePriorities, addedAt: t.addedAt,
+    }));
+  }
+
+  async #saveListSoon(): Promise<void> {
+    try { await this.#store.saveList(this.#entries()); } catch (e) {
+      this.emit('torrent:warning', '', `could not save the torrent list: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  #flushing = false;
+  async #flushResume(force = false): Promise<void> {
+    if (this.#flushing && !force) return;
+    this.#flushing = true;
+    try {
+      for (const id of [...this.#dirty]) {
+        const t = this.#torrents.get(id) ?? (force ? undefined : undefined);
+        this.#dirty.delete(id);
+        if (t === undefined || t.status === 'checking') continue;
+        try {
+          await this.#store.saveResume(t);
+        } catch (e) {
+          this.emit('torrent:warning', id, `could not save resume data: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  #incoming(socket: net.Socket): void {
+    if (this.#closed) { socket.destroy(); return; }
+    readIncomingHandshake(socket, 10_000).then(({ handshake, leftover }) => {
+      const t = this.#torrents.get(toHex(handshake.infoHash));
+      if (t === undefined) { socket.destroy(); return; }
+      t.acceptIncoming(socket, handshake, leftover);
+    }, () => socket.destroy());
+  }
+}

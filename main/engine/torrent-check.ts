@@ -1,0 +1,49 @@
+// Hash pieces already on disk (first start without resume data, files changed since the resume
+// data was written, or a user recheck). Reads whole pieces and keeps a few hashes in flight so
+// both hash workers stay busy while the next piece is read. A missing or short file just means
+// its pieces are not there.
+import type { HashPool } from './hashing/hash-pool.ts';
+import type { PieceMap } from './storage/piece-map.ts';
+
+export interface CheckStore {
+  readPiece(piece: number): Promise<Uint8Array>;
+  /** Per file: its size on disk, or null when absent (FsStore.existingFiles). */
+  existingFiles?(): Promise<Array<{ size: number } | null>>;
+}
+
+const IN_FLIGHT = 4;
+
+/** Returns the pieces among `pieces` whose data on disk matches its hash. */
+export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uint8Array, map: PieceMap,
+  fileLengths: readonly number[], pieces: number[], aborted: () => boolean): Promise<number[]> {
+  const good: number[] = [];
+  // Skip pieces that touch a file which does not exist with its full size: no read, no hash.
+  let present: Set<number> | undefined;
+  if (store.existingFiles !== undefined) {
+    try {
+      const stats = await store.existingFiles();
+      present = new Set<number>();
+      stats.forEach((st, i) => { if (st !== null && st.size === fileLengths[i]) present?.add(i); });
+    } catch { present = undefined; }
+  }
+  const candidates = present === undefined ? pieces : pieces.filter((p) =>
+    map.spans(p).every((s) => s.padding || s.length === 0 || present.has(s.fileIndex)));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < candidates.length && !aborted()) {
+      const p = candidates[next++] as number;
+      let data: Uint8Array;
+      try {
+        data = await store.readPiece(p);
+      } catch {
+        continue;
+      }
+      const d = await pool.sha1(data);
+      let ok = d.length === 20;
+      for (let i = 0; ok && i < 20; i++) if (d[i] !== hashes[p * 20 + i]) ok = false;
+      if (ok) good.push(p);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  return good;
+}

@@ -1,0 +1,26 @@
+// Adapter between a torrent's peers and the pure Choker: builds its input, applies its answer
+// (the torrent sends the choke/unchoke messages). One Choker per torrent keeps the optimistic
+// unchoke rotation state.
+import { Choker, type ChokerPeer } from './choker/choker.ts';
+import type { PeerState } from './peer/peer-state.ts';
+
+const chokers = new WeakMap<ReadonlyMap<number, PeerState>, Choker>();
+
+export function runChoker(peers: ReadonlyMap<number, PeerState>, seeding: boolean, now: number, _rotate: boolean,
+  apply: (peer: PeerState, unchoke: boolean) => void): void {
+  let choker = chokers.get(peers);
+  if (choker === undefined) {
+    choker = new Choker({ slots: 8, clock: () => performance.now() });
+    chokers.set(peers, choker);
+  }
+  const input: ChokerPeer[] = [];
+  for (const p of peers.values()) {
+    input.push({ key: p.key, interested: p.peerInterested, downRate: p.down.rate(), upRate: p.up.rate(),
+      isSeed: p.isSeed, snubbed: p.snubbed, connectedAt: p.connectedAt - now + performance.now() });
+  }
+  const unchoke = choker.run(input, seeding ? 'seeding' : 'leeching');
+  for (const p of peers.values()) {
+    const want = unchoke.has(p.key);
+    if (want === p.amChoking) apply(p, want);
+  }
+}
