@@ -134,6 +134,9 @@ test('oversized frames are rejected from the 5-byte header alone', () => {
   assert.equal(code(() => [...b.push(Uint8Array.of(0, 0, 0, 4, 5))]), 'WIRE_FRAME_TOO_LARGE');
   const ok = new WireDecoder({ pieceCount: 16 });
   assert.equal([...ok.push(Uint8Array.of(0, 0, 0, 3, 5, 0xff, 0xff))].length, 1);
+  const magnet = new WireDecoder();
+  magnet.setPieceCount(16); // metadata arrived: the cap tightens to exactly 2 bytes
+  assert.equal(code(() => [...magnet.push(Uint8Array.of(0, 0, 0, 4, 5))]), 'WIRE_FRAME_TOO_LARGE');
   const e = new WireDecoder({ maxExtendedLength: 100 });
   assert.equal(code(() => [...e.push(Uint8Array.of(0, 0, 0, 103, 20))]), 'WIRE_FRAME_TOO_LARGE');
   // Exactly at the piece cap is fine.
