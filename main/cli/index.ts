@@ -19,6 +19,7 @@ const commands: Array<Promise<{ register(p: Command): void }>> = [
   import('./commands/info.ts'),
   import('./commands/verify.ts'),
   import('./commands/magnet.ts'),
+  import('./commands/serve.ts'),
 ];
 for (const mod of await Promise.all(commands)) mod.register(program);
 
