@@ -150,7 +150,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     this.#abort?.abort(new TesseraError('ABORTED', 'announcer stopped'));
     if (!wasRunning) return this.#stopping;
     const round = this.#round ?? Promise.resolve();
-    this.#stopping = round.then(() => this.#sendStopped());
+    this.#stopping = round.then(() => this.#sendStopped()).catch(() => undefined);
     return this.#stopping;
   }
 
@@ -204,7 +204,10 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
         void this.#round.then(() => { if (this.#running && this.#timer === null) this.reannounce(); });
         return;
       }
-      this.#round = this.#announceRound().finally(() => { this.#round = null; });
+      // A throwing 'peers' listener must not become an unhandled rejection: retry later instead.
+      this.#round = this.#announceRound()
+        .catch(() => { if (this.#running) this.#schedule(this.#retryMs); })
+        .finally(() => { this.#round = null; });
     }, delayMs);
     this.#timer.unref();
   }

@@ -155,8 +155,17 @@ test('fixed-size messages with a wrong length are protocol errors', () => {
 
 test('undrained bytes are bounded', () => {
   const d = new WireDecoder({ maxBuffered: 1000 });
+  d.push(new Uint8Array(600)); // 150 keep-alives, never pulled
   d.push(new Uint8Array(600));
   assert.equal(code(() => d.push(new Uint8Array(600))), 'LIMIT_EXCEEDED');
+  // A caller that drains never hits the default limit, however the stream is cut.
+  const ok = new WireDecoder();
+  const big = new Uint8Array(5 * 1024 * 1024);
+  for (let i = 0; i < big.length; i += 65536) for (const m of ok.push(big.subarray(i, i + 65536))) assert.equal(m.type, 'keep-alive');
+  const lazy = new WireDecoder();
+  lazy.push(Uint8Array.of(0, 0, 0x40, 9, 7));
+  lazy.push(new Uint8Array(16384)); // an incomplete piece frame, drained or not, stays under the cap
+  assert.equal(lazy.next(), null);
 });
 
 test('hostile byte streams: only TesseraErrors, buffer bounded (fuzz)', () => {

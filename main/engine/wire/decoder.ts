@@ -27,7 +27,11 @@ export interface WireDecoderOptions {
   maxBitfieldBytes?: number;
   /** Cap on an extended (BEP 10) or unknown message's payload. */
   maxExtendedLength?: number;
-  /** Bytes that may sit undrained in the decoder (guards a caller that pushes without pulling). */
+  /**
+   * Bytes that may sit undrained when the next chunk arrives. A caller that drains after every
+   * push holds less than one capped frame, so the default is exactly that; more means the caller
+   * is pushing without pulling, and memory would grow with whatever the peer sends.
+   */
   maxBuffered?: number;
 }
 
@@ -58,7 +62,7 @@ export class WireDecoder {
     this.#maxExtended = opts.maxExtendedLength ?? DEFAULT_MAX_EXTENDED_LENGTH;
     this.#maxBitfield = opts.pieceCount === undefined ? (opts.maxBitfieldBytes ?? DEFAULT_MAX_BITFIELD_BYTES) : Math.ceil(opts.pieceCount / 8);
     this.#updateMaxFrame();
-    this.#maxBuffered = opts.maxBuffered ?? this.#maxFrame + 4 + 1024 * 1024;
+    this.#maxBuffered = opts.maxBuffered ?? -1;
   }
 
   /** Once a magnet's metadata arrives: tighten the bitfield cap to the real piece count. */
@@ -79,11 +83,12 @@ export class WireDecoder {
   push(chunk: Uint8Array): IterableIterator<WireEvent> {
     if (this.#failed !== null) throw this.#failed;
     if (chunk.length > 0) {
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
-      if (this.#buffered > this.#maxBuffered) {
+      const limit = this.#maxBuffered >= 0 ? this.#maxBuffered : Math.max(HANDSHAKE_LENGTH, 4 + this.#maxFrame);
+      if (this.#buffered >= limit) {
         this.#fail(new TesseraError('LIMIT_EXCEEDED', `wire decoder holds ${this.#buffered} undrained bytes`));
       }
+      this.#chunks.push(chunk);
+      this.#buffered += chunk.length;
       if (this.#awaitingHandshake && this.#prefixChecked < 20) this.#checkPrefix();
     }
     return this.#drain();
