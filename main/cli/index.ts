@@ -19,6 +19,8 @@ const commands: Array<Promise<{ register(p: Command): void }>> = [
   import('./commands/info.ts'),
   import('./commands/verify.ts'),
   import('./commands/magnet.ts'),
+  import('./commands/download.ts'),
+  import('./commands/seed.ts'),
   import('./commands/serve.ts'),
 ];
 for (const mod of await Promise.all(commands)) mod.register(program);

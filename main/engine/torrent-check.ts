@@ -13,10 +13,11 @@ export interface CheckStore {
 
 const IN_FLIGHT = 4;
 
-/** Returns the pieces among `pieces` whose data on disk matches its hash. */
+/** Returns the pieces among `pieces` whose data on disk matches its hash, and how many were read and hashed. */
 export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uint8Array, map: PieceMap,
-  fileLengths: readonly number[], pieces: number[], aborted: () => boolean): Promise<number[]> {
+  fileLengths: readonly number[], pieces: number[], aborted: () => boolean): Promise<{ good: number[]; hashed: number }> {
   const good: number[] = [];
+  let hashed = 0;
   // Skip pieces that touch a file which does not exist with its full size: no read, no hash.
   let present: Set<number> | undefined;
   if (store.existingFiles !== undefined) {
@@ -38,6 +39,7 @@ export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uin
       } catch {
         continue;
       }
+      hashed++;
       const d = await pool.sha1(data);
       let ok = d.length === 20;
       for (let i = 0; ok && i < 20; i++) if (d[i] !== hashes[p * 20 + i]) ok = false;
@@ -45,5 +47,5 @@ export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uin
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  return good;
+  return { good, hashed };
 }

@@ -156,6 +156,13 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   }
 
   #pendingInit: TorrentInit | undefined;
+  /** Settles when the initial check is done (the CLI waits on it to report resume figures). */
+  ready: Promise<void> = Promise.resolve();
+  /** Pieces trusted from resume data without hashing, and pieces hashed at start. */
+  resumedPieces = 0;
+  recheckedPieces = 0;
+  /** Pieces downloaded and verified since this Torrent object started. */
+  piecesThisRun = 0;
 
   get uploaded(): number { return this.uploadedBase + this.up.total; }
   get downloaded(): number { return this.downloadedBase + this.down.total; }
@@ -211,9 +218,14 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   }
 
   /** Check trusted/changed pieces, then start announcing and connecting unless paused. */
-  async start(): Promise<void> {
-    if (this.#started) return;
+  start(): Promise<void> {
+    if (this.#started) return this.ready;
     this.#started = true;
+    this.ready = this.#start();
+    return this.ready;
+  }
+
+  async #start(): Promise<void> {
     const init = this.#pendingInit;
     this.#pendingInit = undefined;
     await this.#check(init?.have, init?.recheck);
@@ -234,9 +246,11 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     } else {
       toCheck = [...(recheck ?? [])].filter((i) => i >= 0 && i < n);
       for (const i of toCheck) if (bf.get(i)) bf.clear(i);
+      this.resumedPieces = bf.count();
     }
-    const good = await checkPieces(this.#store, this.#deps.hashPool, this.meta.pieces as Uint8Array, this.pieceMap,
+    const { good, hashed } = await checkPieces(this.#store, this.#deps.hashPool, this.meta.pieces as Uint8Array, this.pieceMap,
       this.meta.files.map((f) => f.length), toCheck, () => this.#stopped);
+    this.recheckedPieces = hashed;
     for (const i of good) bf.set(i);
     this.picker = this.#newPicker(bf);
     this.#assembler.close();
@@ -380,6 +394,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   #onVerified(piece: number): void {
     this.#countFileDone(piece);
+    this.piecesThisRun++;
     this.emit('verified', piece);
     for (const p of this.peers.values()) {
       if (!p.has.get(piece)) p.conn.send({ type: 'have', index: piece });
