@@ -1,0 +1,52 @@
+// A Tessera peer as its own process for bench/download.ts, so its CPU time can be read from its
+// own rusage (process.resourceUsage covers every thread, hash workers included).
+//   leech <torrent> <outDir> <stateDir> <peerHost:port>   → prints {"event":"done", seconds, user, sys}
+//   seed  <torrent> <dataDir> <stateDir>                   → prints {"event":"listening", port}, then
+//                                                            {"event":"exit", user, sys} on stdin EOF
+import { readFile } from 'node:fs/promises';
+import { Session } from '../../main/engine/session.ts';
+
+const [mode, torrent, dir, state, peer] = process.argv.slice(2);
+if ((mode !== 'leech' && mode !== 'seed') || !torrent || !dir || !state) {
+  console.error('usage: tessera-peer.ts leech|seed <torrent> <dir> <stateDir> [host:port]');
+  process.exit(2);
+}
+const out = (o: object): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
+const cpu = (): { user: number; sys: number } => {
+  const r = process.resourceUsage();
+  return { user: r.userCPUTime / 1e6, sys: r.systemCPUTime / 1e6 };
+};
+const bytes = await readFile(torrent);
+const session = await Session.open({ stateDir: state, listenHost: '127.0.0.1', settings: { listenPort: 0, maxConnectionsPerTorrent: 50 } });
+const c0 = cpu();
+if (mode === 'leech') {
+  const [host, port] = (peer ?? '').split(':');
+  const t0 = performance.now();
+  const s = await session.addTorrent(bytes, { savePath: dir, peers: [{ host: host ?? '127.0.0.1', port: Number(port) }] });
+  await new Promise<void>((resolve) => {
+    const check = (): void => {
+      const st = session.summaries().find((x) => x.id === s.id)?.status;
+      if (st === 'seeding' || st === 'completed') resolve();
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const c1 = cpu();
+  out({ event: 'done', seconds, user: c1.user - c0.user, sys: c1.sys - c0.sys });
+  await session.close();
+  process.exit(0);
+} else {
+  await session.addTorrent(bytes, { savePath: dir });
+  const t = session.torrent(session.summaries()[0]?.id ?? '');
+  await t?.ready;
+  out({ event: 'listening', port: session.port, pieces: t?.haveBitfield().count() });
+  const c1 = cpu();
+  process.stdin.resume();
+  process.stdin.on('end', async () => {
+    const c2 = cpu();
+    out({ event: 'exit', user: c2.user - c1.user, sys: c2.sys - c1.sys });
+    await session.close();
+    process.exit(0);
+  });
+}
