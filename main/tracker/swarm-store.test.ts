@@ -85,6 +85,16 @@ test('completed counts downloads once per peer; stopped removes; empty swarms va
   assert.deepEqual(st.scrape(H), { complete: 2, incomplete: 0, downloaded: 2 });
   ann(st, 1, { event: 'stopped' });
   assert.equal(st.scrape(H).complete, 1);
+  // A leecher that turns seeder without the event, or stops with left=0, has downloaded too.
+  ann(st, 4, { event: 'started' });
+  ann(st, 4, { left: 0 });
+  ann(st, 4, { left: 0 });
+  ann(st, 5, { event: 'started' });
+  ann(st, 5, { event: 'stopped', left: 0 });
+  ann(st, 6, { event: 'started' });
+  ann(st, 6, { event: 'stopped', left: 7 });
+  assert.deepEqual(st.scrape(H), { complete: 2, incomplete: 0, downloaded: 4 });
+  ann(st, 4, { event: 'stopped' });
   ann(st, 2, { event: 'stopped' });
   assert.equal(st.swarmCount, 0);
   // A stopped announce for an unknown torrent creates nothing.

@@ -175,12 +175,19 @@ export class SwarmStore {
     const pool = swarm.pool(from.family, true) as PeerPool;
     let peer = pool.byAddr.get(addr);
     if (req.event === 'stopped') {
-      if (peer !== undefined) { pool.remove(peer); this.#peers--; }
+      if (peer !== undefined) {
+        // A leecher that leaves with nothing left finished without a 'completed' event (aria2
+        // with --seed-time=0 does this): it is still a download.
+        if (!peer.seeder && req.left === 0) swarm.downloaded++;
+        pool.remove(peer);
+        this.#peers--;
+      }
       if (swarm.size === 0) this.#swarms.delete(req.infoHash);
       return { complete: swarm.complete, incomplete: swarm.incomplete, peers4: '', peers6: '' };
     }
     const seeder = req.left === 0 || (req.left === undefined && req.event === 'completed');
-    if (req.event === 'completed' && peer?.seeder !== true) swarm.downloaded++;
+    // Downloads: a 'completed' event, or a known leecher now reporting left=0 (counted once).
+    if ((req.event === 'completed' && peer?.seeder !== true) || (peer !== undefined && !peer.seeder && seeder)) swarm.downloaded++;
     let warning: string | undefined;
     if (peer !== undefined) {
       peer.id = req.peerId;
