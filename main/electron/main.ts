@@ -16,6 +16,9 @@ import { APP_URL, hardenSession, hardenWebContents, isTrustedUrl } from './secur
 // Chromium's own switches come before ours; unpackaged runs have the app path as argv[1].
 const ARG_SKIP = app.isPackaged ? 1 : 2;
 
+// A separate profile (tests, portable installs). Before the lock: the lock lives in userData.
+if (process.env.TESSERA_USER_DATA) app.setPath('userData', process.env.TESSERA_USER_DATA);
+
 if (!app.requestSingleInstanceLock()) {
   // Another Tessera is running: it receives our argv through 'second-instance' and adds them.
   app.quit();
@@ -49,6 +52,12 @@ async function main(): Promise<void> {
   app.on('open-url', (e, url) => { e.preventDefault(); handle({ torrentFiles: [], magnets: [url] }); });
   app.on('web-contents-created', (_e, wc) => hardenWebContents(wc));
 
+  // For tests: a peer port, address and download folder for this run (not saved).
+  const env = process.env;
+  const overrides: { listenPort?: number; downloadDir?: string } = {};
+  if (env.TESSERA_LISTEN_PORT && /^\d{1,5}$/.test(env.TESSERA_LISTEN_PORT)) overrides.listenPort = Number(env.TESSERA_LISTEN_PORT);
+  if (env.TESSERA_DOWNLOAD_DIR) overrides.downloadDir = env.TESSERA_DOWNLOAD_DIR;
+
   await app.whenReady();
   if (app.isPackaged) app.setAsDefaultProtocolClient('magnet');
   hardenSession();
@@ -65,6 +74,8 @@ async function main(): Promise<void> {
         stateDir: join(userData, 'engine'),
         settingsFile: join(userData, 'settings.json'),
         defaults: defaultSettings(app.getPath('downloads')),
+        overrides,
+        ...(env.TESSERA_LISTEN_HOST ? { listenHost: env.TESSERA_LISTEN_HOST } : {}),
       },
     });
   } catch (e) {

@@ -1,0 +1,5 @@
+// Every e2e spec, in run order.
+import type { Spec } from '../harness/spec.ts';
+import { unauthorized } from './unauthorized.spec.ts';
+
+export const specs: Spec[] = [unauthorized];
