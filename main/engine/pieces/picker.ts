@@ -5,7 +5,7 @@
 //      pieces), highest priority first — finishing pieces frees memory and gives verified data;
 //   2. a fresh piece: highest priority, then rarest (fewest non-seed peers), ties broken at random;
 //   3. in endgame (every wanted block is already requested or received), blocks requested from
-//      other peers, fewest requesters first; the first copy to arrive cancels the others.
+//      other peers, roughly oldest request first; the first copy to arrive cancels the others.
 //
 // Cost: fresh pieces live in buckets keyed by (priority, availability) — unordered arrays with a
 // position index, so an availability change moves a piece between buckets in O(1) and a random
@@ -77,6 +77,8 @@ export class PiecePicker implements AvailabilityListener {
   /** Outstanding requests per peer, as block ids (piece * blocksPerPiece + block). */
   readonly #peerReqs = new Map<number, Set<number>>();
   readonly #bpp: number;
+  /** Block ids requested by fewer than endgameMax peers: the endgame's candidates (stale entries are dropped lazily). */
+  readonly #dupable = new Set<number>();
 
   constructor(opts: PiecePickerOptions) {
     const { pieceLength, totalLength } = opts;
@@ -239,6 +241,7 @@ export class PiecePicker implements AvailabilityListener {
       if (r !== peerKey) result.cancels.push({ peerKey: r, piece, begin, length });
     }
     dl.markReceived(b, peerKey);
+    this.#dupable.delete(id);
     if (dl.free === 0) this.#openRemove(piece);
     result.accepted = true;
     result.pieceComplete = dl.received === dl.blocks;
@@ -402,35 +405,56 @@ export class PiecePicker implements AvailabilityListener {
     while (out.length < max) {
       const b = dl.takeFree(peerKey);
       if (b < 0) break;
-      reqs.add(this.#blockId(piece, b));
+      const id = this.#blockId(piece, b);
+      reqs.add(id);
+      if (this.#endgameMax > 1) this.#dupable.add(id);
       out.push({ piece, begin: b * BLOCK_SIZE, length: dl.blockLength(b) });
     }
     if (dl.free === 0) this.#openRemove(piece);
   }
 
+  /**
+   * Endgame: ask this peer too for blocks others have outstanding. Candidates come from
+   * #dupable (requested blocks below the requester cap), so a pick costs O(blocks returned +
+   * a bounded number of skipped candidates), not O(blocks being downloaded). A candidate this
+   * peer cannot serve goes to the back of the set, so the next peer starts on fresh ones.
+   */
   #pickEndgame(has: (i: number) => boolean, peerKey: number, max: number, out: BlockRequest[]): void {
     let reqs = this.#peerReqs.get(peerKey);
     if (!reqs) {
       reqs = new Set();
       this.#peerReqs.set(peerKey, reqs);
     }
-    // Fewest requesters first: a block asked of one slow peer before one asked of two.
-    for (let want = 1; want < this.#endgameMax && out.length < max; want++) {
-      for (const [p, dl] of this.#dl) {
-        if (out.length >= max) break;
-        if (this.#prio[p] === 0 || !has(p)) continue;
-        for (let b = 0; b < dl.blocks && out.length < max; b++) {
-          if (!dl.isRequested(b) || dl.requesterCount(b) !== want || dl.hasRequester(b, peerKey)) continue;
-          dl.addRequester(b, peerKey);
-          reqs.add(this.#blockId(p, b));
-          out.push({ piece: p, begin: b * BLOCK_SIZE, length: dl.blockLength(b) });
-        }
+    let budget = Math.min(this.#dupable.size, Math.max(16, 2 * max));
+    for (const id of this.#dupable) {
+      if (out.length >= max || budget-- <= 0) break;
+      const p = Math.floor(id / this.#bpp);
+      const b = id - p * this.#bpp;
+      const dl = this.#dl.get(p);
+      if (!dl || !dl.isRequested(b) || dl.requesterCount(b) >= this.#endgameMax) {
+        this.#dupable.delete(id); // stale
+        continue;
       }
+      if (this.#prio[p] === 0 || !has(p) || dl.hasRequester(b, peerKey)) {
+        this.#dupable.delete(id);
+        this.#dupable.add(id);
+        continue;
+      }
+      dl.addRequester(b, peerKey);
+      if (dl.requesterCount(b) >= this.#endgameMax) this.#dupable.delete(id);
+      reqs.add(id);
+      out.push({ piece: p, begin: b * BLOCK_SIZE, length: dl.blockLength(b) });
     }
   }
 
   #release(piece: number, dl: DownloadingPiece, b: number, peerKey: number): void {
     if (!dl.removeRequester(b, peerKey)) return;
+    const id = this.#blockId(piece, b);
+    if (dl.isRequested(b)) {
+      if (this.#endgameMax > 1) this.#dupable.add(id);
+    } else {
+      this.#dupable.delete(id);
+    }
     if (dl.isFree(b) && this.#prio[piece] !== 0) this.#openAdd(piece);
   }
 
@@ -439,7 +463,9 @@ export class PiecePicker implements AvailabilityListener {
     const dl = this.#dl.get(piece);
     if (!dl) return;
     for (let b = 0; b < dl.blocks; b++) {
-      for (const r of dl.requesters(b)) this.#peerReqs.get(r)?.delete(this.#blockId(piece, b));
+      const id = this.#blockId(piece, b);
+      for (const r of dl.requesters(b)) this.#peerReqs.get(r)?.delete(id);
+      this.#dupable.delete(id);
     }
     this.#dl.delete(piece);
     this.#downloading.clear(piece);
