@@ -148,7 +148,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.announcer.on('warning', (msg: string) => this.emit('warning', msg));
     this.dialer = new PeerDialer({
       canDial: () => this.#wantsPeers() && deps.limits.available() > 0,
-      isBanned: (host, port) => this.banned.has(`${host}:${port}`),
+      isBanned: (host, port) => this.banned.has(host) || this.banned.has(`${host}:${port}`),
       isConnected: (host, port) => { for (const p of this.peers.values()) if (p.conn.ip === host && p.conn.port === port) return true; return false; },
       connected: (socket, source) => this.attach(socket, { source, incoming: false }),
     });
@@ -322,8 +322,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   /** An incoming connection whose handshake named this torrent (read by the session). */
   acceptIncoming(socket: net.Socket, handshake: Handshake, leftover: Uint8Array): void {
     const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    if (this.paused || this.status === 'checking' || this.status === 'completed' || this.peers.size >= this.maxConnections ||
-        this.banned.has(toHex(handshake.peerId)) || this.banned.has(`${ip}:${socket.remotePort ?? 0}`) || !this.#deps.limits.acquire()) {
+    if (this.paused || this.status === 'checking' || this.status === 'completed' || this.status === 'error' || this.peers.size >= this.maxConnections ||
+        this.banned.has(toHex(handshake.peerId)) || this.banned.has(ip) || this.banned.has(`${ip}:${socket.remotePort ?? 0}`) || !this.#deps.limits.acquire()) {
       socket.destroy();
       return;
     }
@@ -418,8 +418,13 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     }
   }
 
+  /**
+   * Ban by IP, by address and by peer id. Loopback addresses are banned per port only: every
+   * test peer (and every local client) shares 127.0.0.1, and one liar must not ban them all.
+   */
   ban(peer: PeerState, why: string): void {
     this.banned.add(`${peer.conn.ip}:${peer.conn.port}`);
+    if (!/^(127\.|::1$)/.test(peer.conn.ip)) this.banned.add(peer.conn.ip);
     if (peer.conn.remote !== undefined) this.banned.add(toHex(peer.conn.remote.peerId));
     this.emit('warning', `banned ${peer.id}: ${why}`);
     this.#drop(peer, `banned: ${why}`);
