@@ -115,7 +115,9 @@ function stringList(top: BDict, key: string): string[] {
   }).filter((u) => u.length > 0);
 }
 
-export function parseTorrent(bytes: Uint8Array): Metainfo {
+export function parseTorrent(input: Uint8Array): Metainfo {
+  // A plain Uint8Array view (a Buffer's slice() would give Buffers in the Metainfo).
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const { value: top, spans } = bdecode(bytes);
   if (!isDict(top)) invalid('torrent', 'top level must be a dictionary');
   const info = get(top, 'info');
