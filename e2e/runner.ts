@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Spec, SpecContext } from './harness/spec.ts';
 import { closeBrowser, electronBinary, electronTarget, headlessTarget, ROOT, type Target, type TargetKind } from './harness/targets.ts';
 import { specs } from './specs/index.ts';
+import { SpecSkipped } from './harness/tools.ts';
 
 const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -39,6 +40,11 @@ async function runOne(spec: Spec, kind: TargetKind, start: () => Promise<Target>
     passed++;
     console.log(`ok   ${label} (${Date.now() - t0} ms)`);
   } catch (e) {
+    if (e instanceof SpecSkipped) {
+      skipped++;
+      console.log(`SKIP ${label}: ${e.message}`);
+      return;
+    }
     failed++;
     console.log(`FAIL ${label} (${Date.now() - t0} ms)\n     ${(e instanceof Error ? e.stack ?? e.message : String(e)).split('\n').join('\n     ')}`);
     if (target) {

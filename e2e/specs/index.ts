@@ -1,5 +1,6 @@
 // Every e2e spec, in run order.
 import type { Spec } from '../harness/spec.ts';
+import { addFileSeeded, dropFileSeeded } from './seeded-download.spec.ts';
 import { unauthorized } from './unauthorized.spec.ts';
 
-export const specs: Spec[] = [unauthorized];
+export const specs: Spec[] = [unauthorized, addFileSeeded, dropFileSeeded];
