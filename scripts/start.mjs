@@ -48,7 +48,9 @@ function launch(child) {
 }
 
 let bin = electronBinary();
-if (!bin && existsSync(join(root, 'node_modules', 'electron', 'install.js'))) {
+// ELECTRON_SKIP_BINARY_DOWNLOAD=1 (Electron's own switch) means: do not try, go headless.
+if (!bin && process.env.ELECTRON_SKIP_BINARY_DOWNLOAD === '1') console.error('start: ELECTRON_SKIP_BINARY_DOWNLOAD=1, not downloading Electron');
+else if (!bin && existsSync(join(root, 'node_modules', 'electron', 'install.js'))) {
   console.error('start: no Electron binary yet; trying to download it once (60 s)…');
   const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron', 'install.js')], { cwd: root, stdio: 'inherit', timeout: 60_000 });
   if (r.status === 0) bin = electronBinary();
