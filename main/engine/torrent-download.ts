@@ -1,5 +1,4 @@
-// The download path of one torrent: blocks are copied into a buffer per piece (shared memory, so
-// the hash worker reads it without a copy); a complete piece is hashed in the pool and, only when
+// The download path of one torrent: blocks are copied into a buffer per piece; a complete piece is hashed in the pool and, only when
 // the hash matches, written to disk in one call. Nothing unverified ever reaches the disk, and
 // there is one write per piece instead of one per 16 KiB block.
 //
@@ -7,6 +6,9 @@
 // appears in the have-bitfield (and so in resume data) only after its bytes are on disk.
 import type { PiecePicker, Cancel } from './pieces/picker.ts';
 import type { HashPool } from './hashing/hash-pool.ts';
+
+/** Recycled piece buffers kept for reuse (at most this many idle). */
+const MAX_FREE_BUFFERS = 32;
 
 export interface PieceStore {
   write(piece: number, begin: number, data: Uint8Array): Promise<void>;
@@ -34,6 +36,7 @@ export class PieceAssembler {
   #finishing = new Set<number>();
   #bytes = 0;
   #closed = false;
+  #free: Uint8Array[] = [];
 
   constructor(deps: AssemblerDeps) {
     this.#deps = deps;
@@ -60,8 +63,7 @@ export class PieceAssembler {
     let buf = this.#bufs.get(piece);
     if (buf === undefined) {
       const size = picker.pieceSize(piece);
-      // SharedArrayBuffer: the hash pool's worker reads it in place instead of cloning it.
-      buf = new Uint8Array(new SharedArrayBuffer(size));
+      buf = this.#alloc(size);
       this.#bufs.set(piece, buf);
       this.#bytes += size;
     }
@@ -95,12 +97,25 @@ export class PieceAssembler {
     }
   }
 
+  /**
+   * Piece buffers are SharedArrayBuffer-backed, so the hash worker reads them in place (a
+   * postMessage clone of 1 MiB costs more than hashing it), and recycled: a fresh buffer per
+   * piece measured several times slower (page faults and GC on every piece). A stale buffer's
+   * old bytes are harmless: a piece is hashed and written only once every block is in.
+   */
+  #alloc(size: number): Uint8Array {
+    const full = this.#deps.picker.pieceLength;
+    const b = this.#free.pop() ?? new Uint8Array(new SharedArrayBuffer(full));
+    return size === full ? b : b.subarray(0, size);
+  }
+
   #release(piece: number): void {
     this.#finishing.delete(piece);
     const b = this.#bufs.get(piece);
     if (b !== undefined) {
       this.#bytes -= b.length;
       this.#bufs.delete(piece);
+      if (this.#free.length < MAX_FREE_BUFFERS) this.#free.push(new Uint8Array(b.buffer));
     }
   }
 
