@@ -1,6 +1,7 @@
 // Every e2e spec, in run order.
 import type { Spec } from '../harness/spec.ts';
+import { electronSecurity } from './electron-security.spec.ts';
 import { addFileSeeded, dropFileSeeded } from './seeded-download.spec.ts';
 import { unauthorized } from './unauthorized.spec.ts';
 
-export const specs: Spec[] = [unauthorized, addFileSeeded, dropFileSeeded];
+export const specs: Spec[] = [unauthorized, addFileSeeded, dropFileSeeded, electronSecurity];
