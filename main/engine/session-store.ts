@@ -8,7 +8,7 @@
 // were written, so snapshot ∪ journal never names a piece that is not on disk. A restart trusts
 // both and re-hashes only pieces of files that vanished, shrank or grew past their length (mtime is
 // recorded but not trusted: in-flight writes move it). A torn last journal entry is ignored.
-import { appendFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FilePriority } from '../../shared/snapshot.ts';
 import type { Metainfo } from './metainfo/types.ts';
@@ -84,6 +84,8 @@ async function fileStats(meta: Metainfo, savePath: string): Promise<Array<{ size
 export class SessionStore {
   readonly dir: string;
   #journals = new Map<string, Promise<void>>();
+  /** Open append handles, one per torrent: a piece costs one write(2), not open+write+close. */
+  #handles = new Map<string, FileHandle>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -123,9 +125,28 @@ export class SessionStore {
     b.writeUInt32BE(piece);
     // Appends for one torrent are serialised so entries never interleave.
     const prev = this.#journals.get(id) ?? Promise.resolve();
-    const next = prev.then(() => appendFile(join(this.dir, `${id}.journal`), b)).catch(() => undefined);
+    const next = prev.then(async () => {
+      let fh = this.#handles.get(id);
+      if (fh === undefined) {
+        fh = await open(join(this.dir, `${id}.journal`), 'a');
+        this.#handles.set(id, fh);
+      }
+      await fh.write(b, 0, 4);
+    }).catch(() => undefined);
     this.#journals.set(id, next);
     return next;
+  }
+
+  async #closeJournal(id: string): Promise<void> {
+    const fh = this.#handles.get(id);
+    this.#handles.delete(id);
+    await fh?.close().catch(() => undefined);
+  }
+
+  /** Close every journal handle (session close). */
+  async close(): Promise<void> {
+    await Promise.all([...this.#journals.values()]);
+    for (const id of [...this.#handles.keys()]) await this.#closeJournal(id);
   }
 
   /**
@@ -151,6 +172,8 @@ export class SessionStore {
       const extra: number[] = [];
       for (const p of t.haveBitfield().setBits()) if (!have.get(p)) extra.push(p);
       const path = join(this.dir, `${id}.journal`);
+      // The file is about to be replaced: an open handle would keep appending to the old inode.
+      await this.#closeJournal(id);
       if (extra.length === 0) await rm(path, { force: true });
       else {
         const b = Buffer.alloc(extra.length * 4);
@@ -218,6 +241,9 @@ export class SessionStore {
   }
 
   async forget(id: string): Promise<void> {
+    await (this.#journals.get(id) ?? Promise.resolve());
+    await this.#closeJournal(id);
+    this.#journals.delete(id);
     for (const suffix of ['.torrent', '.resume.json', '.journal', '.parts']) await rm(join(this.dir, `${id}${suffix}`), { force: true });
   }
 }

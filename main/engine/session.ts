@@ -281,6 +281,7 @@ export class Session extends EventEmitter<SessionEvents> {
     for (const t of all) this.#dirty.add(t.id);
     await this.#flushResume(true);
     await this.#store.saveList(this.#entries());
+    await this.#store.close();
     await this.#hashPool.close();
   }
 
