@@ -65,7 +65,7 @@ for (const spec of chosen) {
     if (electron) await runOne(spec, 'electron', () => electronTarget(electron));
     else {
       skipped++;
-      console.log(`SKIP ${spec.name} [electron]: no Electron binary in node_modules/electron (npm start can fetch it); ran in Chromium only`);
+      console.log(`SKIP ${spec.name} [electron]: no Electron binary in node_modules/electron (npm start can fetch it) — Electron target not tested here`);
     }
   }
 }
