@@ -6,14 +6,33 @@ import { availableParallelism } from 'node:os';
 import { TesseraError } from '../errors.ts';
 import { WORKER_SOURCE } from './worker-source.ts';
 
-export type HashOp = 'sha1' | 'sha256' | 'sha1-pieces' | 'sha256-blocks';
+export type HashOp = 'sha1' | 'sha256' | 'sha1-pieces' | 'sha256-blocks' | 'read-hash';
+
+/** One piece of a chunk the worker reads itself: `len` bytes of `path` from `pos` (null path: zeros). */
+export interface ReadSegment {
+  path: string | null;
+  pos: number;
+  len: number;
+  /** Bytes to read; the rest of `len` is zeros (a short or missing file when verifying). */
+  avail: number;
+  /** Also return this segment's 16 KiB SHA-256 leaves. */
+  blocks: boolean;
+  /** A short read is an error (the file changed while creating). */
+  strict: boolean;
+}
+
+export interface ReadHashResult {
+  /** SHA-1 per pieceLength slice of the whole chunk, when asked for. */
+  pieces: Uint8Array | null;
+  /** Per segment: concatenated 16 KiB-block SHA-256s, or null. */
+  blocks: Array<Uint8Array | null>;
+}
 
 interface Job {
   id: number;
   op: HashOp;
-  data: Uint8Array;
-  pieceLength?: number;
-  resolve: (r: Uint8Array) => void;
+  msg: Record<string, unknown>;
+  resolve: (r: never) => void;
   reject: (e: Error) => void;
 }
 
@@ -53,6 +72,14 @@ export class HashPool {
     return this.run('sha256-blocks', data);
   }
 
+  /**
+   * Reads a chunk in the worker (pread into the worker's own buffer) and hashes it: SHA-1 per
+   * pieceLength slice of the whole chunk if `sha1`, and 16 KiB SHA-256 leaves per segment that asks.
+   */
+  readHash(segs: ReadSegment[], pieceLength: number, sha1: boolean): Promise<ReadHashResult> {
+    return this.post<ReadHashResult>('read-hash', { segs, pieceLength, sha1 }, pieceLength);
+  }
+
   /** Jobs queued or running. */
   get pending(): number {
     let n = this.queue.length;
@@ -76,13 +103,16 @@ export class HashPool {
   }
 
   private run(op: HashOp, data: Uint8Array, pieceLength?: number): Promise<Uint8Array> {
+    return this.post<Uint8Array>(op, pieceLength === undefined ? { data } : { data, pieceLength }, pieceLength);
+  }
+
+  private post<T>(op: HashOp, msg: Record<string, unknown>, pieceLength: number | undefined): Promise<T> {
     if (this.closed) return Promise.reject(new TesseraError('ABORTED', 'hash pool closed'));
     if (pieceLength !== undefined && (!Number.isSafeInteger(pieceLength) || pieceLength <= 0)) {
       return Promise.reject(new TesseraError('BAD_ARGUMENT', `bad piece length ${pieceLength}`));
     }
-    return new Promise((resolve, reject) => {
-      const job: Job = { id: this.nextId++, op, data, resolve, reject };
-      if (pieceLength !== undefined) job.pieceLength = pieceLength;
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { id: this.nextId++, op, msg, resolve: resolve as (r: never) => void, reject };
       this.queue.push(job);
       this.pump();
     });
@@ -91,11 +121,11 @@ export class HashPool {
   private spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
     const slot: Slot = { worker, inflight: new Map() };
-    worker.on('message', (msg: { id: number; result?: Uint8Array; error?: string }) => {
+    worker.on('message', (msg: { id: number; result?: never; error?: string }) => {
       const job = slot.inflight.get(msg.id);
       if (!job) return;
       slot.inflight.delete(msg.id);
-      if (msg.error !== undefined || !msg.result) job.reject(new TesseraError('IO_ERROR', `hash worker: ${msg.error ?? 'no result'}`));
+      if (msg.error !== undefined || msg.result === undefined) job.reject(new TesseraError('IO_ERROR', msg.error ?? 'hash worker: no result'));
       else job.resolve(msg.result);
       this.pump();
     });
@@ -121,7 +151,7 @@ export class HashPool {
       best.inflight.set(job.id, job);
       best.worker.ref();
       // SharedArrayBuffer views travel without a copy; other buffers are cloned (the caller keeps theirs).
-      best.worker.postMessage({ id: job.id, op: job.op, data: job.data, pieceLength: job.pieceLength });
+      best.worker.postMessage({ ...job.msg, id: job.id, op: job.op });
     }
     for (const s of this.slots) if (s.inflight.size === 0) s.worker.unref();
   }

@@ -1,10 +1,14 @@
 // The hash worker's code as a plain-JS string, run with `new Worker(src, { eval: true })`: no
 // separate file to locate, so it works the same under tsx and inside an esbuild bundle.
-// Jobs: { id, op, data, pieceLength? }. `data` is a Uint8Array (SharedArrayBuffer-backed views
-// are hashed in place, with no copy). Ops:
-//   sha1 | sha256       one digest of the whole buffer
-//   sha1-pieces         SHA-1 of each pieceLength slice, concatenated (batching: one message per chunk)
-//   sha256-blocks       SHA-256 of each 16 KiB block, concatenated (BEP 52 merkle leaves)
+// Jobs: { id, op, ... }. Ops:
+//   sha1 | sha256       { data }: one digest of the whole buffer
+//   sha1-pieces         { data, pieceLength }: SHA-1 of each slice, concatenated (one message per chunk)
+//   sha256-blocks       { data }: SHA-256 of each 16 KiB block, concatenated (BEP 52 merkle leaves)
+//   read-hash           { segs, pieceLength, sha1 }: the worker reads the chunk itself (pread into
+//                       its own reusable buffer, so the bytes are hashed while still in cache and
+//                       never cross threads), then hashes pieces and/or per-segment 16 KiB blocks.
+//                       segs: [{ path|null, pos, len, avail, blocks, strict }]; null path = zeros.
+// SharedArrayBuffer-backed `data` views are hashed in place, with no copy.
 export const WORKER_SOURCE = String.raw`
 'use strict';
 // Dynamic import works whether the eval'd code runs as CommonJS or as a module (a parent started
@@ -12,6 +16,7 @@ export const WORKER_SOURCE = String.raw`
 (async () => {
 const { parentPort } = await import('node:worker_threads');
 const { createHash } = await import('node:crypto');
+const fs = await import('node:fs');
 function each(data, size, algo, outLen) {
   const n = Math.ceil(data.length / size);
   const out = new Uint8Array(n * outLen);
@@ -19,6 +24,38 @@ function each(data, size, algo, outLen) {
     const h = createHash(algo).update(data.subarray(i * size, Math.min(data.length, (i + 1) * size))).digest();
     out.set(h, i * outLen);
   }
+  return out;
+}
+let buf = new Uint8Array(0);
+function readHash(job) {
+  const total = job.segs.reduce((s, g) => s + g.len, 0);
+  if (buf.length < total) buf = new Uint8Array(total);
+  const view = buf.subarray(0, total);
+  let at = 0;
+  const starts = [];
+  for (const g of job.segs) {
+    starts.push(at);
+    let got = 0;
+    const want = g.path === null ? 0 : Math.min(g.len, g.avail);
+    if (want > 0) {
+      const fd = fs.openSync(g.path, 'r');
+      try {
+        while (got < want) {
+          const n = fs.readSync(fd, view, at + got, want - got, g.pos + got);
+          if (n === 0) break;
+          got += n;
+        }
+      } finally { fs.closeSync(fd); }
+      if (got < want && g.strict) throw new Error(g.path + ': file shrank while being read');
+    }
+    if (got < g.len) view.fill(0, at + got, at + g.len);
+    at += g.len;
+  }
+  const out = { pieces: null, blocks: [] };
+  if (job.sha1) out.pieces = each(view, job.pieceLength, 'sha1', 20);
+  job.segs.forEach((g, i) => {
+    out.blocks.push(g.blocks ? each(view.subarray(starts[i], starts[i] + g.len), 16384, 'sha256', 32) : null);
+  });
   return out;
 }
 parentPort.on('message', (job) => {
@@ -30,6 +67,12 @@ parentPort.on('message', (job) => {
       case 'sha256': result = new Uint8Array(createHash('sha256').update(d).digest()); break;
       case 'sha1-pieces': result = each(d, job.pieceLength, 'sha1', 20); break;
       case 'sha256-blocks': result = each(d, 16384, 'sha256', 32); break;
+      case 'read-hash': {
+        const r = readHash(job);
+        const transfer = [r.pieces, ...r.blocks].filter(Boolean).map((u) => u.buffer);
+        parentPort.postMessage({ id: job.id, result: r }, transfer);
+        return;
+      }
       default: throw new Error('unknown op ' + job.op);
     }
     parentPort.postMessage({ id: job.id, result }, [result.buffer]);
