@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SwarmStore, DEFAULT_SWARM_LIMITS, type AnnounceOutcome, type StoreRefusal } from './swarm-store.ts';
+import { SwarmStore, DEFAULT_SWARM_LIMITS, type AnnounceOutcome, type PeerEntry, type StoreRefusal } from './swarm-store.ts';
 import { compactPeer } from './protocol/address.ts';
 import type { AnnounceRequest } from './protocol/types.ts';
 
@@ -20,13 +20,12 @@ function ok(o: AnnounceOutcome | StoreRefusal): AnnounceOutcome {
 function ann(store: SwarmStore, last: number, over: Partial<AnnounceRequest> = {}, now = 0, numwant = 50, v6 = false): AnnounceOutcome {
   const from = v6 ? V6(last) : V4(last);
   const r = req(over);
-  return ok(store.announce(r, from, compactPeer(from.bytes, r.port), { numwant, families: 'both', withPeerIds: true, now }));
+  return ok(store.announce(r, from, compactPeer(from.bytes, r.port), { numwant, families: 'both', now }));
 }
 
-function split(s: string, size: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
-  return out;
+function split(peers: readonly PeerEntry[], size: number): string[] {
+  for (const p of peers) assert.equal(p.addr.length, size);
+  return peers.map((p) => p.addr);
 }
 
 test('the requester is never in its own list; counts are right', () => {
@@ -60,8 +59,7 @@ test('numwant is honoured with a random subset; peer ids follow the peers', () =
   const peers = split(o.peers4, 6);
   assert.equal(peers.length, 10);
   assert.equal(new Set(peers).size, 10);
-  assert.equal(o.peerIds?.length, 10);
-  peers.forEach((p, k) => assert.equal(o.peerIds?.[k], `id${String(p.charCodeAt(3)).padStart(18, '0')}`));
+  o.peers4.forEach((p) => assert.equal(p.id, `id${String(p.addr.charCodeAt(3)).padStart(18, '0')}`));
 });
 
 test('a peer is found by (ip, port): re-announce updates, a new port is a new peer', () => {
@@ -118,12 +116,12 @@ test('IPv6 peers: own family first, then the other family for HTTP; UDP gets its
   ann(st, 1);
   ann(st, 2, {}, 0, 50, true);
   const o = ann(st, 3, {}, 0, 50, true);
-  assert.equal(o.peers6.length, 18);
-  assert.equal(o.peers4.length, 6);
+  assert.equal(split(o.peers6, 18).length, 1);
+  assert.equal(split(o.peers4, 6).length, 1);
   const from = V6(4);
-  const udp = ok(st.announce(req(), from, compactPeer(from.bytes, 6881), { numwant: 50, families: 'own', withPeerIds: false, now: 0 }));
-  assert.equal(udp.peers4, '');
-  assert.equal(udp.peers6.length, 36);
+  const udp = ok(st.announce(req(), from, compactPeer(from.bytes, 6881), { numwant: 50, families: 'own', now: 0 }));
+  assert.deepEqual(udp.peers4, []);
+  assert.equal(split(udp.peers6, 18).length, 2);
   assert.equal(udp.incomplete, 4);
 });
 
@@ -132,7 +130,7 @@ test('bounded: swarms in total, peers per swarm, peers in total', () => {
   ann(st, 1, { infoHash: 'a'.repeat(20) });
   ann(st, 1, { infoHash: 'b'.repeat(20) });
   const from = V4(1);
-  const r = st.announce(req({ infoHash: 'c'.repeat(20) }), from, compactPeer(from.bytes, 1), { numwant: 5, families: 'both', withPeerIds: false, now: 0 });
+  const r = st.announce(req({ infoHash: 'c'.repeat(20) }), from, compactPeer(from.bytes, 1), { numwant: 5, families: 'both', now: 0 });
   assert.ok('refused' in r);
   for (let i = 2; i <= 3; i++) ann(st, i, { infoHash: 'a'.repeat(20) });
   const full = ann(st, 9, { infoHash: 'a'.repeat(20) });

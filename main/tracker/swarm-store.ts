@@ -120,15 +120,16 @@ class Swarm {
 
 export interface PeerAddress { family: Family; bytes: string }
 
+/** What a reply needs of a peer: its compact address and its id. */
+export interface PeerEntry { readonly addr: string; readonly id: string }
+
 export interface AnnounceOutcome {
   complete: number;
   incomplete: number;
-  /** Compact IPv4 peers, concatenated. */
-  peers4: string;
-  /** Compact IPv6 peers, concatenated. */
-  peers6: string;
-  /** Ids of the peers above, IPv4 first (only when asked for). */
-  peerIds?: string[];
+  /** IPv4 peers picked for the requester (compact addresses of 6 bytes). */
+  peers4: readonly PeerEntry[];
+  /** IPv6 peers picked for the requester (compact addresses of 18 bytes). */
+  peers6: readonly PeerEntry[];
   warning?: string;
 }
 
@@ -137,7 +138,6 @@ export interface AnnounceOptions {
   numwant: number;
   /** 'own': only the requester's address family (UDP); 'both': fill up from the other (HTTP). */
   families: 'own' | 'both';
-  withPeerIds: boolean;
   now: number;
 }
 
@@ -167,7 +167,7 @@ export class SwarmStore {
   announce(req: AnnounceRequest, from: PeerAddress, addr: string, opts: AnnounceOptions): AnnounceOutcome | StoreRefusal {
     let swarm = this.#swarms.get(req.infoHash);
     if (swarm === undefined) {
-      if (req.event === 'stopped') return { complete: 0, incomplete: 0, peers4: '', peers6: '' };
+      if (req.event === 'stopped') return { complete: 0, incomplete: 0, peers4: [], peers6: [] };
       if (this.#swarms.size >= this.#limits.maxSwarms) return { refused: 'tracker is full (too many torrents)' };
       swarm = new Swarm();
       this.#swarms.set(req.infoHash, swarm);
@@ -183,7 +183,7 @@ export class SwarmStore {
         this.#peers--;
       }
       if (swarm.size === 0) this.#swarms.delete(req.infoHash);
-      return { complete: swarm.complete, incomplete: swarm.incomplete, peers4: '', peers6: '' };
+      return { complete: swarm.complete, incomplete: swarm.incomplete, peers4: [], peers6: [] };
     }
     const seeder = req.left === 0 || (req.left === undefined && req.event === 'completed');
     // Downloads: a 'completed' event, or a known leecher now reporting left=0 (counted once).
@@ -206,17 +206,13 @@ export class SwarmStore {
     if (opts.families === 'both' && own < opts.numwant) {
       swarm.pool(from.family === 4 ? 6 : 4, false)?.sample(opts.numwant - own, seeder, undefined, picked);
     }
-    let peers4 = '';
-    let peers6 = '';
-    // Order the ids like the reply: IPv4 first, then IPv6.
-    const ids4: string[] = [];
-    const ids6: string[] = [];
-    for (const p of picked) {
-      if (p.addr.length === 6) { peers4 += p.addr; if (opts.withPeerIds) ids4.push(p.id); }
-      else { peers6 += p.addr; if (opts.withPeerIds) ids6.push(p.id); }
-    }
-    const out: AnnounceOutcome = { complete: swarm.complete, incomplete: swarm.incomplete, peers4, peers6 };
-    if (opts.withPeerIds) out.peerIds = ids4.concat(ids6);
+    const v4first = from.family === 4;
+    const ownPeers = own === picked.length ? picked : picked.slice(0, own);
+    const otherPeers = own === picked.length ? [] : picked.slice(own);
+    const out: AnnounceOutcome = {
+      complete: swarm.complete, incomplete: swarm.incomplete,
+      peers4: v4first ? ownPeers : otherPeers, peers6: v4first ? otherPeers : ownPeers,
+    };
     if (warning !== undefined) out.warning = warning;
     return out;
   }

@@ -84,7 +84,6 @@ export class Tracker {
     const out = this.store.announce(req, from, compactPeer(from.bytes, req.port), {
       numwant,
       families: transport === 'udp' ? 'own' : 'both',
-      withPeerIds: !req.compact && !req.noPeerId,
       now: this.#now(),
     });
     if ('refused' in out) this.stats.counts.errors++;

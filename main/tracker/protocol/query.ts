@@ -26,6 +26,10 @@ function hexVal(code: number): number {
   return code < 128 ? (HEX[code] ?? -1) : -1;
 }
 
+// Decoded bytes go through one scratch buffer and come out as a flat latin1 string. Building
+// the string with `+=` would leave a tree of V8 cons-strings behind every stored peer id.
+let scratch = new Uint8Array(256);
+
 /** Percent-decode into a latin1 byte string; undefined on a malformed escape or a non-ASCII char. */
 export function percentDecode(s: string, maxBytes: number): string | undefined {
   if (s.indexOf('%') < 0) {
@@ -33,24 +37,24 @@ export function percentDecode(s: string, maxBytes: number): string | undefined {
     for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7e || s.charCodeAt(i) < 0x20) return undefined;
     return s;
   }
-  let out = '';
+  if (scratch.length < maxBytes) scratch = new Uint8Array(maxBytes);
   let n = 0;
   for (let i = 0; i < s.length; i++) {
+    if (n >= maxBytes) return undefined;
     const c = s.charCodeAt(i);
     if (c === 37) { // '%'
       const hi = hexVal(s.charCodeAt(i + 1));
       const lo = hexVal(s.charCodeAt(i + 2));
       if (hi < 0 || lo < 0) return undefined;
-      out += String.fromCharCode((hi << 4) | lo);
+      scratch[n++] = (hi << 4) | lo;
       i += 2;
     } else if (c > 0x7e || c < 0x20) {
       return undefined;
     } else {
-      out += s[i];
+      scratch[n++] = c;
     }
-    if (++n > maxBytes) return undefined;
   }
-  return out;
+  return Buffer.from(scratch.buffer, 0, n).toString('latin1');
 }
 
 /** Split a raw query string (no leading '?') into decoded pairs, bounded by `limits`. */

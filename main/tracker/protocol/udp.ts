@@ -98,18 +98,24 @@ export interface UdpAnnounceReply {
   interval: number;
   leechers: number;
   seeders: number;
-  /** Concatenated compact peers of ONE family (6 or 18 bytes each), latin1. */
-  peers: string;
+  /** Peers of ONE family: compact addresses (6 or 18 bytes, latin1). */
+  peers: ReadonlyArray<{ readonly addr: string }>;
 }
 
 export function encodeAnnounceReply(r: UdpAnnounceReply): Buffer {
-  const out = Buffer.allocUnsafe(20 + r.peers.length);
+  let size = 20;
+  for (const p of r.peers) size += p.addr.length;
+  const out = Buffer.allocUnsafe(size);
   out.writeUInt32BE(ACTION_ANNOUNCE, 0);
   out.writeUInt32BE(r.transactionId >>> 0, 4);
   out.writeUInt32BE(clampU32(r.interval), 8);
   out.writeUInt32BE(clampU32(r.leechers), 12);
   out.writeUInt32BE(clampU32(r.seeders), 16);
-  out.write(r.peers, 20, 'latin1');
+  let off = 20;
+  for (const p of r.peers) {
+    const a = p.addr;
+    for (let i = 0; i < a.length; i++) out[off++] = a.charCodeAt(i);
+  }
   return out;
 }
 

@@ -1,0 +1,27 @@
+// Runs one Node tracker for bench/tracker.ts in its own process (so its RSS is its own):
+//   tsx bench/tracker-server.ts tessera|bittorrent-tracker PORT
+// HTTP and UDP on 127.0.0.1:PORT; prints "ready" once both listen.
+import { startTracker } from '../main/tracker/index.ts';
+
+const [kind, portText] = process.argv.slice(2);
+const port = Number(portText);
+
+interface BtServer {
+  listen(port: number, host: { http: string; udp: string; udp6: string }, cb: () => void): void;
+  on(ev: 'error' | 'warning', cb: (e: Error) => void): void;
+}
+
+if (kind === 'tessera') {
+  await startTracker({ http: { host: '127.0.0.1', port }, udp: { host: '127.0.0.1', port }, interval: 1800 });
+  process.stdout.write('ready\n');
+} else if (kind === 'bittorrent-tracker') {
+  const spec = 'bittorrent-tracker/server'; // the package root also loads the WebRTC client
+  const mod = (await import(spec)) as { default: new (o: Record<string, unknown>) => BtServer };
+  const server = new mod.default({ http: true, udp: true, ws: false, stats: false, interval: 1_800_000 });
+  server.on('error', (e) => process.stderr.write(`bittorrent-tracker error: ${e.message}\n`));
+  server.on('warning', () => { /* bad requests are the client's problem, as in the other trackers */ });
+  server.listen(port, { http: '127.0.0.1', udp: '127.0.0.1', udp6: '::1' }, () => process.stdout.write('ready\n'));
+} else {
+  process.stderr.write(`unknown tracker kind ${kind}\n`);
+  process.exit(2);
+}

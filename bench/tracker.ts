@@ -1,0 +1,195 @@
+// `npm run bench:tracker`: Tessera's tracker beside opentracker (Debian) and the npm package
+// bittorrent-tracker, one after the other in the same run, on loopback, with the same load
+// generator and client behaviour for all three (bench/tracker-load.ts, in its own process):
+//   HTTP keep-alive, HTTP one-request-per-connection (opentracker closes after every reply, so
+//   its keep-alive run is in effect one-per-connection too: the reconnects column shows it), UDP.
+// Then a 60-second run against Tessera at a steady peer count, sampling its RSS, and the heap
+// cost per peer of the swarm store. Bounded: about 3 minutes in all. Figures are noisy on a
+// shared 2-core machine: compare within one run only.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP = 1;
+const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
+const HASHES = 1000;
+const PEERS_PER_HASH = 100; // 100k peers in all
+const CONNS = 32;
+const UDP_WINDOW = 4;
+
+type Mode = 'http-keepalive' | 'http-close' | 'udp';
+const MODES: Mode[] = ['http-keepalive', 'http-close', 'udp'];
+type Kind = 'tessera' | 'opentracker' | 'bittorrent-tracker';
+
+interface LoadResult { mode: Mode; requests: number; errors: number; lost: number; reconnects: number; rps: number; p50: number; p99: number; rss: number[] }
+interface Row extends LoadResult { kind: Kind; serverRss: number }
+
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch { return 0; }
+}
+
+function freePort(): number {
+  return 20000 + Math.floor(Math.random() * 40000);
+}
+
+async function tcpUp(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function udpUp(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    const t = setTimeout(() => { s.close(); resolve(false); }, 300);
+    s.once('message', () => { clearTimeout(t); s.close(); resolve(true); });
+    const b = Buffer.alloc(16);
+    b.writeUInt32BE(0x417, 0); b.writeUInt32BE(0x27101980, 4); b.writeUInt32BE(0, 8); b.writeUInt32BE(1, 12);
+    s.send(b, port, '127.0.0.1');
+  });
+}
+
+async function startServer(kind: Kind, port: number, dir: string): Promise<ChildProcess> {
+  let child: ChildProcess;
+  if (kind === 'opentracker') {
+    // Debian's build serves only whitelisted hashes and chroots into -d (REFERENCE-PEERS.md).
+    child = spawn('opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-d', dir, '-w', '/whitelist.txt'], { stdio: 'ignore' });
+  } else {
+    child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'tracker-server.ts'), kind, String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const end = Date.now() + 15_000;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`${kind} exited (${child.exitCode})`);
+    if (await tcpUp(port) && await udpUp(port)) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${kind} did not start on port ${port}`);
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await gone;
+  clearTimeout(t);
+}
+
+function runLoad(cfg: Record<string, unknown>, timeoutSec: number): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'tracker-load.ts'), JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    const t = setTimeout(() => child.kill('SIGKILL'), timeoutSec * 1000);
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      try { resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as LoadResult); } catch { reject(new Error(`load generator failed (${code}): ${out}`)); }
+    });
+  });
+}
+
+const mb = (b: number): string => (b / 1048576).toFixed(1);
+const pad = (s: string, n: number): string => s.padEnd(n);
+const lpad = (s: string, n: number): string => s.padStart(n);
+
+async function main(): Promise<void> {
+  const have = spawnSync('sh', ['-c', 'command -v opentracker'], { stdio: 'ignore' }).status === 0;
+  const kinds: Kind[] = have ? ['tessera', 'opentracker', 'bittorrent-tracker'] : ['tessera', 'bittorrent-tracker'];
+  if (!have) console.error('*** opentracker not installed (apt-get install opentracker): its rows are missing');
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-bench-tracker-'));
+  const rows: Row[] = [];
+  try {
+    const hashes = Array.from({ length: HASHES }, () => randomBytes(20).toString('hex'));
+    const hashesFile = join(dir, 'hashes.txt');
+    await writeFile(hashesFile, `${hashes.join('\n')}\n`);
+    await writeFile(join(dir, 'whitelist.txt'), `${hashes.join('\n')}\n`);
+    // opentracker chroots into dir and drops root to 'nobody': the folder and list must be readable.
+    await chmod(dir, 0o755);
+    await chmod(join(dir, 'whitelist.txt'), 0o644);
+    console.log(`tracker bench: ${HASHES} info-hashes x ${PEERS_PER_HASH} peers, ${CONNS} HTTP connections / UDP sockets (UDP window ${UDP_WINDOW}), ${WARMUP}+${SECONDS} s per run, numwant 50, 20% seeds`);
+
+    for (const kind of kinds) {
+      const port = freePort();
+      const server = await startServer(kind, port, dir);
+      try {
+        for (const mode of MODES) {
+          const r = await runLoad({
+            mode, host: '127.0.0.1', port, path: '/announce', seconds: SECONDS, warmupSeconds: WARMUP,
+            conns: CONNS, window: UDP_WINDOW, hashesFile, peersPerHash: PEERS_PER_HASH,
+          }, SECONDS + WARMUP + 30);
+          const row: Row = { ...r, kind, serverRss: rssOf(server.pid ?? 0) };
+          rows.push(row);
+          console.log(`  ${pad(kind, 19)} ${pad(mode, 15)} ${lpad(r.rps.toFixed(0), 7)} ann/s  p99 ${r.p99.toFixed(2)} ms  RSS ${mb(row.serverRss)} MB  errors ${r.errors} lost ${r.lost} reconnects ${r.reconnects}`);
+        }
+      } finally {
+        await stopServer(server);
+      }
+    }
+
+    // Steady state: a fresh Tessera, MEMORY_SECONDS of keep-alive announces over the same 100k peers.
+    const port = freePort();
+    const server = await startServer('tessera', port, dir);
+    let steady: LoadResult;
+    try {
+      console.log(`  memory: ${MEMORY_SECONDS} s of HTTP keep-alive announces against Tessera at a steady 100k peers...`);
+      steady = await runLoad({
+        mode: 'http-keepalive', host: '127.0.0.1', port, path: '/announce', seconds: MEMORY_SECONDS, warmupSeconds: 0,
+        conns: CONNS, window: UDP_WINDOW, hashesFile, peersPerHash: PEERS_PER_HASH, sampleRssPid: server.pid, rssEveryMs: 5000,
+      }, MEMORY_SECONDS + 30);
+    } finally {
+      await stopServer(server);
+    }
+    const perPeer = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(HERE, 'tracker-memory.ts'), '100000', '1000'], { encoding: 'utf8', timeout: 60_000 });
+    const mem = JSON.parse(perPeer.stdout.trim() || '{}') as { bytesPerPeer?: number };
+
+    // The table.
+    console.log('\n| tracker | mode | announces/s | p50 ms | p99 ms | server RSS MB | errors | lost (UDP) | reconnects |');
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) {
+      console.log(`| ${r.kind} | ${r.mode} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${mb(r.serverRss)} | ${r.errors} | ${r.lost} | ${r.reconnects} |`);
+    }
+    console.log('\nRatios (Tessera / other, announces per second; p99 as other / Tessera, >1 means Tessera is faster):');
+    for (const mode of MODES) {
+      const t = rows.find((r) => r.kind === 'tessera' && r.mode === mode);
+      for (const other of kinds.filter((k) => k !== 'tessera')) {
+        const o = rows.find((r) => r.kind === other && r.mode === mode);
+        if (t === undefined || o === undefined || o.rps === 0) continue;
+        console.log(`  ${pad(mode, 15)} vs ${pad(other, 19)} rate x${(t.rps / o.rps).toFixed(2)}   p99 x${(o.p99 / t.p99).toFixed(2)}`);
+      }
+    }
+    const get = (k: Kind, m: Mode): number => rows.find((r) => r.kind === k && r.mode === m)?.rps ?? NaN;
+    const check = (label: string, ok: boolean): void => console.log(`  [${ok ? 'met' : 'NOT met'}] ${label}`);
+    console.log('\nTargets:');
+    check('>= 3x bittorrent-tracker (every mode)', MODES.every((m) => get('tessera', m) >= 3 * get('bittorrent-tracker', m)));
+    if (have) {
+      check('HTTP >= opentracker (one request per connection, the only way opentracker serves)', get('tessera', 'http-close') >= get('opentracker', 'http-close'));
+      check('HTTP keep-alive >= opentracker', get('tessera', 'http-keepalive') >= get('opentracker', 'http-keepalive'));
+      check('UDP >= half of opentracker', get('tessera', 'udp') >= 0.5 * get('opentracker', 'udp'));
+    }
+    const rss = steady.rss;
+    const first = rss[1] ?? rss[0] ?? 0; // after the first cycle has filled the store (~10 s)
+    const last = rss[rss.length - 1] ?? 0;
+    console.log(`\nSteady state (Tessera, ${MEMORY_SECONDS} s, ${steady.rps.toFixed(0)} ann/s, ${steady.requests} announces): RSS every 5 s (MB): ${rss.map(mb).join(' ')}`);
+    console.log(`  growth from 10 s to ${MEMORY_SECONDS} s: ${mb(last - first)} MB (${first ? (((last - first) / first) * 100).toFixed(1) : '?'}%)`);
+    check('no memory growth over the steady run (< 10% from 10 s to the end)', first > 0 && last - first < 0.1 * first);
+    console.log(`Swarm store heap per IPv4 peer (100k peers, 1,000 swarms, after GC): ${mem.bytesPerPeer ?? '?'} bytes`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
