@@ -16,8 +16,16 @@ export type BDict = Map<string, BValue>;
 export interface DecodeLimits {
   /** Maximum nesting of lists and dictionaries. libtorrent uses 100. */
   maxDepth?: number;
-  /** Maximum number of values (strings, integers, lists, dictionaries, keys). */
+  /** Maximum number of values (strings, integers, lists, dictionaries, keys). Default 4 million. */
   maxTokens?: number;
+  /**
+   * Budget for the estimated heap the decoded value takes (per-object costs measured on V8: a
+   * string view ~128 bytes, a list or dictionary ~160, an entry's key ~40 + its length). Default
+   * 16 × the input + 1 MiB, so hostile input ("0:0:0:…", "lelele…") cannot make the decoder
+   * allocate more than a small multiple of its size; real torrents stay far below (their bulk
+   * is the long 'pieces' / 'piece layers' strings, which are zero-copy views).
+   */
+  maxHeap?: number;
 }
 
 export interface Decoded {
@@ -26,6 +34,7 @@ export interface Decoded {
   spans: Map<string, [number, number]>;
 }
 
+const EMPTY = new Uint8Array(0);
 const D = 0x64, L = 0x6c, I = 0x69, E = 0x65, COLON = 0x3a, MINUS = 0x2d, ZERO = 0x30, NINE = 0x39;
 
 function fail(msg: string, pos: number): never {
@@ -36,14 +45,18 @@ export function bdecode(bytes: Uint8Array, limits: DecodeLimits = {}): Decoded {
   const maxDepth = limits.maxDepth ?? 100;
   // Default token budget scales with the input, so memory stays proportional to it: every token
   // needs at least 2 input bytes ("le", "0:"), and no real torrent is denser than ~4 bytes/token.
-  const maxTokens = limits.maxTokens ?? Math.max(4096, Math.ceil(bytes.length / 3));
+  const maxTokens = limits.maxTokens ?? 4_000_000;
+  const maxHeap = limits.maxHeap ?? 16 * bytes.length + 1024 * 1024;
   let pos = 0;
   let tokens = 0;
+  let heap = 0;
   const n = bytes.length;
   const spans = new Map<string, [number, number]>();
 
-  function count(): void {
+  function count(cost: number): void {
     if (++tokens > maxTokens) fail(`more than ${maxTokens} values`, pos);
+    heap += cost;
+    if (heap > maxHeap) fail(`decoded value would take more than ${maxHeap} bytes of memory`, pos);
   }
 
   /** Reads a non-negative decimal up to `stop`; no leading zeros. */
@@ -66,15 +79,16 @@ export function bdecode(bytes: Uint8Array, limits: DecodeLimits = {}): Decoded {
   }
 
   function readString(): Uint8Array {
-    count();
+    count(128);
     const len = readLength();
+    if (len === 0) return EMPTY;
     const s = bytes.subarray(pos, pos + len);
     pos += len;
     return s;
   }
 
   function readInt(): number | bigint {
-    count();
+    count(16);
     const start = ++pos; // skip 'i'
     let neg = false;
     if (bytes[pos] === MINUS) { neg = true; pos++; }
@@ -112,18 +126,19 @@ export function bdecode(bytes: Uint8Array, limits: DecodeLimits = {}): Decoded {
     if (c >= ZERO && c <= NINE) return readString();
     if (c === L) {
       if (depth >= maxDepth) fail(`nesting deeper than ${maxDepth}`, pos);
-      count();
+      count(160);
       pos++;
       const list: BValue[] = [];
       while (true) {
         if (pos >= n) fail('unterminated list', pos);
         if (bytes[pos] === E) { pos++; return list; }
+        heap += 8;
         list.push(readValue(depth + 1, false));
       }
     }
     if (c === D) {
       if (depth >= maxDepth) fail(`nesting deeper than ${maxDepth}`, pos);
-      count();
+      count(160);
       pos++;
       const dict: BDict = new Map();
       while (true) {
@@ -132,7 +147,9 @@ export function bdecode(bytes: Uint8Array, limits: DecodeLimits = {}): Decoded {
         const c2 = bytes[pos] as number;
         if (c2 < ZERO || c2 > NINE) fail('dictionary key is not a string', pos);
         const keyPos = pos;
-        const key = latin1(readString());
+        const raw = readString();
+        heap += 40 + raw.length - 128; // a key is kept as a short string, not a view
+        const key = latin1(raw);
         if (dict.has(key)) fail(`duplicate dictionary key ${JSON.stringify(key)}`, keyPos);
         const vStart = pos;
         dict.set(key, readValue(depth + 1, false));

@@ -218,3 +218,9 @@ test('a dictionary key named __proto__ is just a key', () => {
   const bytes = te.encode('d9:__proto__d4:infoi1ee4:infod6:lengthi1e4:name1:x12:piece lengthi16384e6:pieces20:aaaaaaaaaaaaaaaaaaaaee');
   assert.equal(parseTorrent(bytes).name, 'x');
 });
+
+test('a dense but legitimate torrent (20,000 one-letter files) fits the decoder\'s memory budget', () => {
+  const files = Array.from({ length: 20_000 }, (_, i) => ({ path: [String.fromCharCode(97 + (i % 26)), String(i)], length: i % 3 }));
+  const m = parseTorrent(v1Torrent(files));
+  assert.equal(m.files.length, 20_000);
+});
