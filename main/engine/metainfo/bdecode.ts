@@ -21,9 +21,10 @@ export interface DecodeLimits {
   /**
    * Budget for the estimated heap the decoded value takes (per-object costs measured on V8: a
    * string view ~128 bytes, a list or dictionary ~160, an entry's key ~40 + its length). Default
-   * 16 × the input + 1 MiB, so hostile input ("0:0:0:…", "lelele…") cannot make the decoder
-   * allocate more than a small multiple of its size; real torrents stay far below (their bulk
-   * is the long 'pieces' / 'piece layers' strings, which are zero-copy views).
+   * 32 × the input + 1 MiB, so hostile input ("0:0:0:…", "lelele…") cannot make the decoder
+   * allocate more than a bounded multiple of its size. The factor is set by the densest real
+   * torrents: a file list of one-letter names costs ~22× its bytes in this representation;
+   * typical torrents cost < 2× (their bulk is 'pieces' / 'piece layers', zero-copy views).
    */
   maxHeap?: number;
 }
@@ -46,7 +47,7 @@ export function bdecode(bytes: Uint8Array, limits: DecodeLimits = {}): Decoded {
   // Default token budget scales with the input, so memory stays proportional to it: every token
   // needs at least 2 input bytes ("le", "0:"), and no real torrent is denser than ~4 bytes/token.
   const maxTokens = limits.maxTokens ?? 4_000_000;
-  const maxHeap = limits.maxHeap ?? 16 * bytes.length + 1024 * 1024;
+  const maxHeap = limits.maxHeap ?? 32 * bytes.length + 1024 * 1024;
   let pos = 0;
   let tokens = 0;
   let heap = 0;

@@ -115,7 +115,11 @@ function stringList(top: BDict, key: string): string[] {
   }).filter((u) => u.length > 0);
 }
 
+/** Largest .torrent accepted (libtorrent's default limit is 10 MB; leave room for huge v1 piece lists). */
+export const MAX_TORRENT_BYTES = 64 * 1024 * 1024;
+
 export function parseTorrent(input: Uint8Array): Metainfo {
+  if (input.byteLength > MAX_TORRENT_BYTES) invalid('torrent', `is ${input.byteLength} bytes, more than the ${MAX_TORRENT_BYTES} accepted`);
   // A plain Uint8Array view (a Buffer's slice() would give Buffers in the Metainfo).
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const { value: top, spans } = bdecode(bytes);
