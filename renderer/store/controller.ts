@@ -1,6 +1,7 @@
 // The commands the UI issues, over a TesseraApi. Every failure becomes a toast in plain words;
 // nothing here throws into a React handler.
 import type { CommandArg, CommandName, CommandResult, TesseraApi } from '../../shared/contract.ts';
+import type { FilePriority } from '../../shared/snapshot.ts';
 import { bytesToBase64 } from '../lib/base64.ts';
 import { MAX_TORRENT_FILE_BYTES } from '../lib/drop-text.ts';
 import { closeDialog, pushToast, selectedIds, setEngineSettings } from './actions.ts';
@@ -18,6 +19,7 @@ export interface Controller {
   resume(ids?: readonly string[]): Promise<void>;
   remove(ids: readonly string[], deleteData: boolean): Promise<void>;
   recheck(id: string): Promise<void>;
+  setFilePriority(id: string, index: number, priority: FilePriority): Promise<void>;
   openFolder(id: string): Promise<void>;
   copyMagnet(ids?: readonly string[]): Promise<void>;
   addFiles(files: readonly TorrentFileInput[]): Promise<void>;
@@ -48,6 +50,9 @@ export function createController(api: TesseraApi, store: AppStore, deps: Control
       if (ids.length) await run('torrent:remove', { ids: [...ids], deleteData }, deleteData ? 'Remove with data' : 'Remove');
     },
     async recheck(id) { await run('torrent:recheck', { id }, 'Recheck'); },
+    async setFilePriority(id, index, priority) {
+      await run('torrent:set-file-priorities', { id, priorities: [{ index, priority }] }, 'Changing the file priority');
+    },
     async openFolder(id) { await run('torrent:open-folder', { id }, 'Open folder'); },
     async copyMagnet(ids) {
       const t = targets(ids);
