@@ -20,9 +20,9 @@
 //   webSeeds      string[]                      url-list (BEP 19) then httpseeds (BEP 17)
 //   files         { path: string, size: number }[]   path joined with "/" under the name; padding files left out
 //   magnet        string
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseTorrent } from '../../engine/metainfo/parse-torrent.ts';
+import { MAX_TORRENT_BYTES, parseTorrent } from '../../engine/metainfo/parse-torrent.ts';
 import { magnetFromMetainfo, parseMagnet, buildMagnet, type Magnet } from '../../engine/metainfo/magnet.ts';
 import { toHex } from '../../engine/metainfo/hex.ts';
 import type { Metainfo } from '../../engine/metainfo/types.ts';
@@ -106,8 +106,13 @@ export function describeMagnet(g: Magnet): InfoJson {
 export async function readTorrentFile(file: string): Promise<Metainfo> {
   let bytes: Buffer;
   try {
+    // Check the size first: a huge file is refused without being read into memory.
+    const st = await stat(file);
+    if (!st.isFile()) throw new TesseraError('BAD_ARGUMENT', `${file}: not a file`);
+    if (st.size > MAX_TORRENT_BYTES) throw new TesseraError('METAINFO_INVALID', `${file}: ${st.size} bytes is more than the ${MAX_TORRENT_BYTES} accepted for a .torrent`);
     bytes = await readFile(file);
   } catch (e) {
+    if (e instanceof TesseraError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new TesseraError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
