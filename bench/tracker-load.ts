@@ -66,6 +66,7 @@ let requests = 0;
 let errors = 0;
 let lost = 0;
 let reconnects = 0;
+let sent = 0;
 let measuring = false;
 let stopping = false;
 const rss: number[] = [];
@@ -83,6 +84,7 @@ function httpLoop(keepAlive: boolean): void {
   let buf: Buffer = Buffer.alloc(0);
   let start = 0n;
   let waiting = false;
+  let retry = false;
   const open = (): void => {
     if (stopping) return;
     const s = connect(cfg.port, cfg.host);
@@ -92,15 +94,19 @@ function httpLoop(keepAlive: boolean): void {
     s.on('connect', send);
     s.on('data', (d: Buffer) => { buf = buf.length ? Buffer.concat([buf, d]) : d; tryParse(false); });
     s.on('close', () => {
-      if (waiting) tryParse(true);
+      // A keep-alive connection the server closed before answering (opentracker closes after
+      // every reply): resend on a new connection, as an HTTP client does for an idempotent GET.
+      if (waiting && buf.length === 0) { waiting = false; retry = true; } else if (waiting) tryParse(true);
       if (sock === s) { sock = undefined; if (!stopping) { if (keepAlive) reconnects++; open(); } }
     });
     s.on('error', () => { /* close follows */ });
   };
   const send = (): void => {
     if (stopping || sock === undefined) return;
-    start = process.hrtime.bigint();
+    if (!retry) start = process.hrtime.bigint(); // a retried request keeps its first start time
+    retry = false;
     waiting = true;
+    sent++;
     sock.write(httpRequest(keepAlive));
   };
   const tryParse = (closed: boolean): void => {
@@ -146,6 +152,7 @@ function udpLoop(): void {
     b.writeInt32BE(50, 92);
     b.writeUInt16BE(10000 + p, 96);
     inflight.set(t, process.hrtime.bigint());
+    sent++;
     s.send(b, cfg.port, cfg.host);
   };
   const connectReq = (): void => {
@@ -205,7 +212,8 @@ setTimeout(() => {
   latencies.sort((a, b) => a - b);
   const q = (f: number): number => latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))] ?? NaN;
   process.stdout.write(`${JSON.stringify({
-    mode: cfg.mode, requests, errors, lost, reconnects, rps: requests / cfg.seconds,
+    mode: cfg.mode, requests, errors, lost, reconnects, rps: requests / cfg.seconds, sent,
+    clientCpuSec: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     p50: q(0.5), p99: q(0.99), rss,
   })}\n`);
   process.exit(0);

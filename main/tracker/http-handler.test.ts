@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTracker, createTrackerHandler } from './index.ts';
 import { bdecode, escapeBytes, httpGet, text } from './testing.ts';
 
@@ -194,5 +197,32 @@ test('mountable: under any path in a plain node:http server, with a fall-through
   } finally {
     handler.tracker.stop();
     await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('allowlist file: loaded at start, reloaded on SIGHUP', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-allow-'));
+  const file = join(dir, 'allow.txt');
+  const other = Buffer.alloc(20, 0x77);
+  await writeFile(file, `# test list\n${HASH.toString('hex')}\n`);
+  const t = await startTracker({ http: { host: '127.0.0.1', port: 0 }, allowlistFile: file });
+  try {
+    const url = t.httpUrl ?? '';
+    assert.equal((await announce(announceUrl(url, { port: 1 })))['failure reason'], undefined);
+    assert.match(text((await announce(announceUrl(url, { port: 1, hash: other })))['failure reason']), /not allowed/);
+    await writeFile(file, `${other.toString('hex')}\n`);
+    process.kill(process.pid, 'SIGHUP');
+    const end = Date.now() + 5000;
+    let reply: Record<string, unknown> = {};
+    while (Date.now() < end) {
+      reply = await announce(announceUrl(url, { port: 1, hash: other }));
+      if (reply['failure reason'] === undefined) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(reply['failure reason'], undefined, 'the reloaded list allows the new hash');
+    assert.match(text((await announce(announceUrl(url, { port: 2 })))['failure reason']), /not allowed/);
+  } finally {
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });

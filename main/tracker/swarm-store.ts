@@ -7,10 +7,11 @@
 // announcing expire after `peerTtlMs`. Sizes are bounded: swarms in total, peers in total and
 // peers per swarm.
 //
-// Memory, measured by bench/tracker.ts (heap delta over 100k peers in 1,000 swarms, Node 20,
-// x64): about 230 bytes per IPv4 peer — the Peer object (~56 B), its Map entry (~40-60 B with
-// the table's slack), the 6-byte address string (~24 B, shared as the Map key) and the 20-byte
-// peer id string (~40 B), plus the array slot. See the report in the bench output.
+// Memory, measured by bench/tracker-memory.ts (heap used after GC, before and after announcing
+// 100k IPv4 peers into 1,000 swarms; Node 20, x64, pointer compression off): about 190 bytes
+// per peer — the Peer object (5 fields), its Map entry (with the hash table's slack), the
+// 6-byte compact address (a flat string, shared as the Map key) and the 20-byte peer id string,
+// plus its slot in the seeders/leechers array. `npm run bench:tracker` prints the figure.
 import { sampleIndices } from './random-sample.ts';
 import type { Family } from './protocol/address.ts';
 import type { AnnounceRequest } from './protocol/types.ts';

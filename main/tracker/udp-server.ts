@@ -64,7 +64,8 @@ export function startUdpTracker(tracker: Tracker, opts: UdpTrackerOptions): Prom
   const socket = createSocket({ type: isIPv6(opts.host) ? 'udp6' : 'udp4', reuseAddr: false });
   socket.on('message', (msg, rinfo) => {
     const reply = handleDatagram(tracker, ids, msg, rinfo);
-    if (reply !== undefined) socket.send(reply, rinfo.port, rinfo.address, () => { /* send errors are not fatal */ });
+    // No callback: send errors surface as 'error' events, handled below.
+    if (reply !== undefined) socket.send(reply, rinfo.port, rinfo.address);
   });
   return new Promise((resolve, reject) => {
     const onError = (e: Error): void => reject(e);
