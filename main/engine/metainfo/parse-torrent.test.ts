@@ -101,6 +101,8 @@ test('rejects bad fields, naming the field and the reason', () => {
     expectInvalid(v1Torrent([{ path: ['ok', comp], length: 3 }]), why);
   }
   expectInvalid(v1Torrent([{ path: [], length: 3 }]), /info\.files\[0\]\.path: is empty/);
+  // Windows device names are valid metadata (refused only when writing, by safeJoin).
+  assert.deepEqual(parseTorrent(v1Torrent([{ path: ['src', 'aux.c'], length: 3 }])).files[0]!.path, ['src', 'aux.c']);
 });
 
 test('v2 needs a power-of-two piece length of at least 16 KiB', () => {

@@ -12,7 +12,7 @@ import type { Metainfo, MetaVersion, TorrentFile } from './types.ts';
 export const MAX_PIECE_LENGTH = 512 * 1024 * 1024;
 
 function component(c: string, field: string): string {
-  const why = unsafeComponentReason(c);
+  const why = unsafeComponentReason(c, { reserved: false });
   if (why !== null) invalid(field, `path component ${JSON.stringify(c)} ${why}`);
   return c;
 }

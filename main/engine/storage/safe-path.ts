@@ -6,14 +6,18 @@ import { TesseraError } from '../errors.ts';
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 
-/** Why a single component is unsafe, or null when it is fine. */
-export function unsafeComponentReason(c: string): string | null {
+/**
+ * Why a single component is unsafe, or null when it is fine. `reserved: false` skips the Windows
+ * device-name check: the parser accepts a torrent holding "aux.c" (valid metadata, common in
+ * source trees); only writing it through safeJoin refuses it.
+ */
+export function unsafeComponentReason(c: string, opts: { reserved?: boolean } = {}): string | null {
   if (c.length === 0) return 'is empty';
   if (c === '.' || c === '..') return `is "${c}"`;
   if (c.includes('/') || c.includes('\\')) return 'contains a path separator';
   if (c.includes('\0')) return 'contains NUL';
   if (/^[a-zA-Z]:/.test(c)) return 'is a drive path';
-  if (WINDOWS_RESERVED.test(c)) return 'is a reserved Windows device name';
+  if (opts.reserved !== false && WINDOWS_RESERVED.test(c)) return 'is a reserved Windows device name';
   return null;
 }
 
