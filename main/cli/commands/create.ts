@@ -2,10 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createTorrent, type CreateOptions } from '../../engine/metainfo/create-torrent.ts';
+import type { CreateOptions } from '../../engine/metainfo/create-torrent.ts';
 import { TesseraError } from '../../engine/errors.ts';
-import { byteProgress } from '../progress.ts';
-import { describeTorrent } from './info.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -60,6 +58,9 @@ export function register(program: Command): void {
       if (f.source !== undefined) opts.source = f.source;
       if (f.comment !== undefined) opts.comment = f.comment;
       if (f.createdBy !== undefined) opts.createdBy = f.createdBy;
+      // Loaded here, not at start-up, so other subcommands do not pay for the hashing modules.
+      const [{ createTorrent }, { byteProgress }, { describeTorrent }] = await Promise.all([
+        import('../../engine/metainfo/create-torrent.ts'), import('../progress.ts'), import('./info.ts')]);
       const bar = byteProgress('hashing');
       const ac = new AbortController();
       const onSig = (): void => ac.abort();

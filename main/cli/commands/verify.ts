@@ -1,9 +1,9 @@
 // `tessera verify <file.torrent> --path <dir>`: hashes the data on disk and reports per file.
 // Exit 0: everything is intact; 1: something is missing, the wrong size or corrupt; 2: bad input.
 import type { Command } from 'commander';
-import { verifyData, type VerifyReport } from '../../engine/storage/verify.ts';
+import type { VerifyReport } from '../../engine/storage/verify.ts';
 import { ExitError } from '../exit-error.ts';
-import { byteProgress, formatBytes } from '../progress.ts';
+import { formatBytes } from '../progress.ts';
 import { readTorrentFile } from './info.ts';
 import { stat } from 'node:fs/promises';
 import { TesseraError } from '../../engine/errors.ts';
@@ -47,6 +47,8 @@ export function register(program: Command): void {
       const meta = await readTorrentFile(file);
       const st = await stat(f.path).catch(() => null);
       if (!st?.isDirectory()) throw new TesseraError('NOT_FOUND', `--path ${f.path}: not a folder`);
+      // Loaded here, not at start-up, so other subcommands do not pay for the hashing modules.
+      const [{ verifyData }, { byteProgress }] = await Promise.all([import('../../engine/storage/verify.ts'), import('../progress.ts')]);
       const bar = byteProgress('verifying');
       const ac = new AbortController();
       const onSig = (): void => ac.abort();
