@@ -103,3 +103,20 @@ test('works inside an esbuild bundle (CommonJS, as for Electron) with no .ts wor
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('readHash: a worker-side read error rejects that job with IO_ERROR and the pool keeps working', async () => {
+  const pool = new HashPool({ threads: 1 });
+  try {
+    await assert.rejects(
+      pool.readHash([{ path: '/nonexistent/tessera-file', pos: 0, len: 10, avail: 10, blocks: false, strict: true }], 16384, true),
+      (e: unknown) => e instanceof TesseraError && e.code === 'IO_ERROR' && /ENOENT/.test(e.message),
+    );
+    const zeros = await pool.readHash([{ path: null, pos: 0, len: 20000, avail: 0, blocks: true, strict: true }], 16384, true);
+    const z = new Uint8Array(20000);
+    assert.equal(hex(zeros.pieces!.subarray(0, 20)), createHash('sha1').update(z.subarray(0, 16384)).digest('hex'));
+    assert.equal(hex(zeros.pieces!.subarray(20, 40)), createHash('sha1').update(z.subarray(16384)).digest('hex'));
+    assert.equal(zeros.blocks[0]!.length, 64);
+  } finally {
+    await pool.close();
+  }
+});
