@@ -14,6 +14,12 @@ interface BtServer {
 if (kind === 'tessera') {
   await startTracker({ http: { host: '127.0.0.1', port }, udp: { host: '127.0.0.1', port }, interval: 1800 });
   process.stdout.write('ready\n');
+  // With --expose-gc (the memory run): report the heap left after a full GC every 5 s, which
+  // shows growth that RSS (V8 grows and trims its heap lazily) can hide or fake.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) {
+    setInterval(() => { gc(); process.stdout.write(`heap ${process.memoryUsage().heapUsed}\n`); }, 5000).unref();
+  }
 } else if (kind === 'bittorrent-tracker') {
   const spec = 'bittorrent-tracker/server'; // the package root also loads the WebRTC client
   const mod = (await import(spec)) as { default: new (o: Record<string, unknown>) => BtServer };
