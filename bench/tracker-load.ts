@@ -47,18 +47,30 @@ function nextPeer(): { h: number; p: number } {
   return { h: i % hashes.length, p: Math.floor(i / hashes.length) };
 }
 
+const peerIds = new Map<number, Buffer>();
 function peerId(p: number): Buffer {
+  const hit = peerIds.get(p);
+  if (hit !== undefined) return hit;
   const b = Buffer.alloc(20, 0x2d);
+  peerIds.set(p, b);
   b.write('-BN0001-', 0, 'latin1');
   b.writeUInt32BE(p, 12);
   b.writeUInt32BE(p * 2654435761 >>> 0, 16);
   return b;
 }
 
+// Requests are prebuilt per (peer, mode) and joined with the hash per request, so the load
+// generator spends little CPU of its own (it shares the machine with the server).
+const peerParts = new Map<number, string>();
 function httpRequest(keepAlive: boolean): string {
   const { h, p } = nextPeer();
-  const left = p % 5 === 0 ? 0 : 1000000;
-  return `GET ${cfg.path}?info_hash=${escHashes[h]}&peer_id=${esc(peerId(p))}&port=${10000 + p}&uploaded=0&downloaded=0&left=${left}&compact=1&numwant=50 HTTP/1.1\r\nHost: ${cfg.host}\r\n${keepAlive ? '' : 'Connection: close\r\n'}\r\n`;
+  let tail = peerParts.get(p);
+  if (tail === undefined) {
+    const left = p % 5 === 0 ? 0 : 1000000;
+    tail = `&peer_id=${esc(peerId(p))}&port=${10000 + p}&uploaded=0&downloaded=0&left=${left}&compact=1&numwant=50 HTTP/1.1\r\nHost: ${cfg.host}\r\n${keepAlive ? '' : 'Connection: close\r\n'}\r\n`;
+    peerParts.set(p, tail);
+  }
+  return `GET ${cfg.path}?info_hash=${escHashes[h]}${tail}`;
 }
 
 const latencies: number[] = [];
