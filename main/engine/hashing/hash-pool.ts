@@ -80,6 +80,12 @@ export class HashPool {
     return this.post<ReadHashResult>('read-hash', { segs, pieceLength, sha1 }, pieceLength);
   }
 
+  /** Starts every worker now (a worker takes tens of ms to boot), e.g. while files are listed. */
+  warm(): void {
+    if (this.closed) return;
+    while (this.slots.length < this.threads) this.spawn().worker.unref();
+  }
+
   /** Jobs queued or running. */
   get pending(): number {
     let n = this.queue.length;

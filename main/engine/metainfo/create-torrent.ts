@@ -63,6 +63,22 @@ export async function createTorrent(
   ctl: { signal?: AbortSignal; onProgress?: (hashedBytes: number, totalBytes: number) => void } = {},
 ): Promise<{ bytes: Uint8Array; meta: Metainfo }> {
   const version = opts.version ?? 'v1';
+  const pool = opts.pool ?? new HashPool(opts.threads === undefined ? {} : { threads: opts.threads });
+  pool.warm(); // workers boot while the files are listed
+  try {
+    return await create(src, opts, ctl, pool, version);
+  } finally {
+    if (!opts.pool) await pool.close();
+  }
+}
+
+async function create(
+  src: string,
+  opts: CreateOptions,
+  ctl: { signal?: AbortSignal; onProgress?: (hashedBytes: number, totalBytes: number) => void },
+  pool: HashPool,
+  version: MetaVersion,
+): Promise<{ bytes: Uint8Array; meta: Metainfo }> {
   const list = await listSourceFiles(src, { include: opts.include ?? [], exclude: opts.exclude ?? [] });
   const dataBytes = list.files.reduce((s, f) => s + f.length, 0);
   const pl = opts.pieceLength === undefined || opts.pieceLength === 'auto' ? autoPieceLength(dataBytes) : opts.pieceLength;
@@ -93,20 +109,15 @@ export async function createTorrent(
   const blockHashes = new Map<number, Uint8Array>();
   if (v2) for (const p of placed) if (p.file.length > 0) blockHashes.set(p.entry, new Uint8Array(Math.ceil(p.file.length / BLOCK) * 32));
 
-  const pool = opts.pool ?? new HashPool(opts.threads === undefined ? {} : { threads: opts.threads });
-  try {
-    await hashLayout(pool, entries, {
-      pieceLength: pl,
-      sha1: v1,
-      ...(opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize }),
-      ...(ctl.signal ? { signal: ctl.signal } : {}),
-      onProgress: (done) => ctl.onProgress?.(done, layoutBytes),
-      onPieces: (first, d) => pieces?.set(d, first * 20),
-      onBlocks: (entry, first, d) => blockHashes.get(entry)?.set(d, first * 32),
-    });
-  } finally {
-    if (!opts.pool) await pool.close();
-  }
+  await hashLayout(pool, entries, {
+    pieceLength: pl,
+    sha1: v1,
+    ...(opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize }),
+    ...(ctl.signal ? { signal: ctl.signal } : {}),
+    onProgress: (done) => ctl.onProgress?.(done, layoutBytes),
+    onPieces: (first, d) => pieces?.set(d, first * 20),
+    onBlocks: (entry, first, d) => blockHashes.get(entry)?.set(d, first * 32),
+  });
 
   const info = dict({
     name: list.name,

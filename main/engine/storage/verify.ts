@@ -55,6 +55,21 @@ export async function verifyData(
   dir: string,
   ctl: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; pool?: HashPool } = {},
 ): Promise<VerifyReport> {
+  const pool = ctl.pool ?? new HashPool();
+  pool.warm(); // workers boot while the files are stat'ed
+  try {
+    return await verify(meta, dir, ctl, pool);
+  } finally {
+    if (!ctl.pool) await pool.close();
+  }
+}
+
+async function verify(
+  meta: Metainfo,
+  dir: string,
+  ctl: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  pool: HashPool,
+): Promise<VerifyReport> {
   const map = pieceMapOf(meta);
   const reports: FileReport[] = [];
   const entries: LayoutEntry[] = [];
@@ -94,27 +109,22 @@ export async function verifyData(
   const blocks = new Map<number, Uint8Array>();
   if (!v1) for (const [i, e] of entryOf) if (meta.files[i]!.length > 0) blocks.set(e, new Uint8Array(Math.ceil(meta.files[i]!.length / BLOCK) * 32));
   const total = entries.reduce((s, e) => s + e.length, 0);
-  const pool = ctl.pool ?? new HashPool();
-  try {
-    await hashLayout(pool, entries, {
-      pieceLength: meta.pieceLength,
-      sha1: v1,
-      ...(ctl.signal ? { signal: ctl.signal } : {}),
-      onProgress: (done) => ctl.onProgress?.(done, total),
-      onPieces: (first, d) => {
-        const want = meta.pieces as Uint8Array;
-        for (let k = 0; k * 20 < d.length; k++) {
-          const p = first + k;
-          const a = d.subarray(k * 20, k * 20 + 20);
-          const b = want.subarray(p * 20, p * 20 + 20);
-          for (let j = 0; j < 20; j++) if (a[j] !== b[j]) { bad.add(p); break; }
-        }
-      },
-      onBlocks: (entry, first, d) => blocks.get(entry)?.set(d, first * 32),
-    });
-  } finally {
-    if (!ctl.pool) await pool.close();
-  }
+  await hashLayout(pool, entries, {
+    pieceLength: meta.pieceLength,
+    sha1: v1,
+    ...(ctl.signal ? { signal: ctl.signal } : {}),
+    onProgress: (done) => ctl.onProgress?.(done, total),
+    onPieces: (first, d) => {
+      const want = meta.pieces as Uint8Array;
+      for (let k = 0; k * 20 < d.length; k++) {
+        const p = first + k;
+        const a = d.subarray(k * 20, k * 20 + 20);
+        const b = want.subarray(p * 20, p * 20 + 20);
+        for (let j = 0; j < 20; j++) if (a[j] !== b[j]) { bad.add(p); break; }
+      }
+    },
+    onBlocks: (entry, first, d) => blocks.get(entry)?.set(d, first * 32),
+  });
   if (!v1) checkV2(meta, entryOf, blocks, bad);
 
   const byIndex = new Map(reports.map((r) => [r.index, r]));
