@@ -17,6 +17,8 @@ import { SessionStore, type TorrentEntry } from './session-store.ts';
 import { PeerLimits } from './peer-limits.ts';
 import { Torrent } from './torrent.ts';
 import { torrentDetail, torrentSummary } from './torrent-snapshot.ts';
+import { MagnetManager, magnetHooks, magnetId } from './session-magnet.ts';
+import { parseMagnet } from './metainfo/magnet.ts';
 
 export interface SessionSettings {
   downloadDir: string;
@@ -82,6 +84,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #flush: NodeJS.Timeout;
   #dirty = new Set<string>();
   #closed = false;
+  readonly #magnets: MagnetManager;
 
   private constructor(settings: SessionSettings, listener: Listener, listenHost: string, store: SessionStore) {
     super();
@@ -92,8 +95,9 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#upBucket = new TokenBucket({ rate: settings.maxUploadRate });
     this.#downBucket = new TokenBucket({ rate: settings.maxDownloadRate });
     this.#limits = new PeerLimits(settings.maxConnections);
+    this.#magnets = new MagnetManager(store.dir, magnetHooks(this, { peerId: this.#peerId, limits: this.#limits, listenPort: () => this.port }));
     const now = (): number => Date.now();
-    this.#tick = setInterval(() => { for (const t of this.#torrents.values()) t.tick(now()); }, 1000);
+    this.#tick = setInterval(() => { for (const t of this.#torrents.values()) t.tick(now()); this.#magnets.tick(now()); }, 1000);
     this.#choke = setInterval(() => { for (const t of this.#torrents.values()) t.chokerTick(now()); }, 10_000);
     this.#flush = setInterval(() => void this.#flushResume(), RESUME_FLUSH_MS);
     this.#tick.unref();
@@ -121,6 +125,7 @@ export class Session extends EventEmitter<SessionEvents> {
         session.emit('torrent:error', entry.id, `could not restore: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
+    await session.#magnets.load();
     return session;
   }
 
@@ -177,6 +182,22 @@ export class Session extends EventEmitter<SessionEvents> {
     return torrentSummary(t);
   }
 
+  /** Add a magnet link: status 'metadata' until the info dict arrives, then a normal torrent (BEP 9). */
+  async addMagnet(uri: string, opts: AddTorrentOptions = {}): Promise<TorrentSummary> {
+    const magnet = parseMagnet(uri);
+    const id = magnetId(magnet);
+    const t = this.#torrents.get(id);
+    if (t !== undefined) {
+      for (const p of opts.peers ?? []) t.addPeer(p.host, p.port, 'manual');
+      return torrentSummary(t);
+    }
+    const s = await this.#magnets.add(uri, magnet, {
+      savePath: resolve(opts.savePath ?? this.#settings.downloadDir), paused: opts.paused ?? this.#settings.startPaused, peers: opts.peers ?? [],
+    });
+    this.emit('torrent:added', s);
+    return s;
+  }
+
   async #add(bytes: Uint8Array, entry: TorrentEntry, fresh: boolean): Promise<Torrent> {
     const meta = parseTorrent(bytes);
     const resume = fresh ? undefined : await this.#store.loadResume(entry.id, meta, entry.savePath);
@@ -216,16 +237,19 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   pause(id: string): void {
+    if (this.#magnets.has(id)) return this.#magnets.pause(id);
     this.#get(id).pause();
     void this.#saveListSoon();
   }
 
   resume(id: string): void {
+    if (this.#magnets.has(id)) return this.#magnets.resume(id);
     this.#get(id).resume();
     void this.#saveListSoon();
   }
 
   async remove(id: string, opts: { deleteData: boolean }): Promise<void> {
+    if (this.#magnets.has(id)) { await this.#magnets.remove(id); this.emit('torrent:removed', id); return; }
     const t = this.#get(id);
     this.#torrents.delete(id);
     this.#bytes.delete(id);
@@ -251,7 +275,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   summaries(): TorrentSummary[] {
-    return [...this.#torrents.values()].map(torrentSummary);
+    return [...this.#torrents.values()].map(torrentSummary).concat(this.#magnets.summaries());
   }
 
   detail(id: string): TorrentDetail | undefined {
@@ -276,6 +300,7 @@ export class Session extends EventEmitter<SessionEvents> {
     clearInterval(this.#choke);
     clearInterval(this.#flush);
     await this.#listener.close().catch(() => undefined);
+    await this.#magnets.close().catch(() => undefined);
     const all = [...this.#torrents.values()];
     await Promise.all(all.map((t) => t.stop().catch(() => undefined)));
     for (const t of all) this.#dirty.add(t.id);
@@ -321,7 +346,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (this.#closed) { socket.destroy(); return; }
     readIncomingHandshake(socket, 10_000).then(({ handshake, leftover }) => {
       const t = this.#torrents.get(toHex(handshake.infoHash));
-      if (t === undefined) { socket.destroy(); return; }
+      if (t === undefined) { const f = this.#magnets.fetcher(toHex(handshake.infoHash)); if (f !== undefined) f.acceptIncoming(socket, handshake, leftover); else socket.destroy(); return; }
       t.acceptIncoming(socket, handshake, leftover);
     }, () => socket.destroy());
   }
