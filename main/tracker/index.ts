@@ -3,10 +3,14 @@
 import { createServer, type Server } from 'node:http';
 import { loadAllowlist } from './allowlist.ts';
 import { createTrackerHandler, type TrackerHandlerOptions } from './http-handler.ts';
+import { createHttpCore } from './http-core.ts';
+import { startFastHttpServer, type FastHttpServer } from './fast-http-server.ts';
 import { startUdpTracker, type UdpTracker } from './udp-server.ts';
 import { Tracker } from './tracker.ts';
 
 export { createTrackerHandler, type TrackerHandler, type TrackerHandlerOptions } from './http-handler.ts';
+export { createHttpCore, type HttpCoreOptions, type CoreRequest, type CoreResponse } from './http-core.ts';
+export { startFastHttpServer, type FastHttpServer, type FastHttpOptions } from './fast-http-server.ts';
 export { Tracker, type TrackerOptions } from './tracker.ts';
 export { startUdpTracker, type UdpTracker, type UdpTrackerOptions } from './udp-server.ts';
 export { loadAllowlist, parseAllowlist } from './allowlist.ts';
@@ -18,6 +22,11 @@ export interface StartTrackerOptions extends Omit<TrackerHandlerOptions, 'tracke
   allowlistFile?: string;
   /** Most simultaneous HTTP connections. Default 10,000. */
   maxConnections?: number;
+  /**
+   * 'fast' (default): the tracker's own minimal HTTP/1.1 server (fast-http-server.ts);
+   * 'node': node:http with createTrackerHandler, as when mounted in an application.
+   */
+  httpServer?: 'fast' | 'node';
   /** Report allowlist reloads and their problems. */
   log?: (line: string) => void;
 }
@@ -51,6 +60,7 @@ export async function startTracker(opts: StartTrackerOptions): Promise<RunningTr
   tracker.start();
 
   let server: Server | undefined;
+  let fast: FastHttpServer | undefined;
   let udp: UdpTracker | undefined;
   const out: RunningTracker = {
     tracker,
@@ -58,6 +68,7 @@ export async function startTracker(opts: StartTrackerOptions): Promise<RunningTr
       if (onHup !== undefined) process.off('SIGHUP', onHup);
       tracker.stop();
       await udp?.close();
+      await fast?.close();
       if (server !== undefined) {
         const s = server;
         await new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); });
@@ -65,7 +76,10 @@ export async function startTracker(opts: StartTrackerOptions): Promise<RunningTr
     },
   };
   try {
-    if (opts.http !== undefined) {
+    if (opts.http !== undefined && opts.httpServer !== 'node') {
+      fast = await startFastHttpServer(createHttpCore(tracker, opts), { ...opts.http, maxConnections: opts.maxConnections ?? 10_000 });
+      out.httpUrl = `http://${hostForUrl(opts.http.host)}:${fast.port}/announce`;
+    } else if (opts.http !== undefined) {
       const handler = createTrackerHandler({ ...opts, tracker });
       // Small header limit and short timeouts: a tracker request is one short GET line.
       const s = createServer({ maxHeaderSize: 8192, requestTimeout: 10_000, headersTimeout: 10_000, keepAliveTimeout: 15_000 }, (req, res) => handler(req, res));

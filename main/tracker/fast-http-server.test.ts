@@ -1,0 +1,78 @@
+// The standalone HTTP server's connection handling: keep-alive, pipelining, requests split
+// across reads, Connection: close, HTTP/1.0, bodies and malformed heads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { startTracker } from './index.ts';
+import { escapeBytes } from './testing.ts';
+
+const HASH = Buffer.alloc(20, 0x33);
+const ID = Buffer.from('-TS0001-fasthttptest');
+
+function announce(port: number, extra = ''): string {
+  return `GET /announce?info_hash=${escapeBytes(HASH)}&peer_id=${escapeBytes(ID)}&port=${port}&left=1 HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
+}
+
+/** Send `chunks` (with a pause between them), collect everything until the server closes or `ms`. */
+function exchange(port: number, chunks: string[], ms = 1500): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1');
+    let text = '';
+    let closed = false;
+    const t = setTimeout(() => { s.destroy(); resolve({ text, closed }); }, ms);
+    s.on('data', (d: Buffer) => { text += d.toString('latin1'); });
+    s.on('end', () => { closed = true; clearTimeout(t); s.destroy(); resolve({ text, closed }); });
+    s.on('error', (e) => { clearTimeout(t); reject(e); });
+    s.on('connect', async () => {
+      for (const c of chunks) {
+        s.write(c);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    });
+  });
+}
+
+const responses = (text: string): number => text.split('HTTP/1.1 ').length - 1;
+
+test('keep-alive, pipelining and requests split across reads', async () => {
+  const t = await startTracker({ http: { host: '127.0.0.1', port: 0 } });
+  const port = Number(new URL(t.httpUrl ?? '').port);
+  try {
+    const piped = await exchange(port, [announce(1) + announce(2) + announce(3)]);
+    assert.equal(responses(piped.text), 3);
+    assert.equal(piped.closed, false, 'keep-alive by default in HTTP/1.1');
+    assert.match(piped.text, /^HTTP\/1\.1 200 OK\r\nContent-Type: text\/plain\r\nContent-Length: \d+\r\n\r\nd8:complete/);
+    const req = announce(4);
+    const split = await exchange(port, [req.slice(0, 10), req.slice(10, 50), req.slice(50), announce(5).slice(0, 7), announce(5).slice(7)]);
+    assert.equal(responses(split.text), 2);
+    assert.equal(t.tracker.store.peerCount, 5);
+  } finally {
+    await t.close();
+  }
+});
+
+test('Connection: close, HTTP/1.0, bodies and malformed heads end the connection', async () => {
+  const t = await startTracker({ http: { host: '127.0.0.1', port: 0 } });
+  const port = Number(new URL(t.httpUrl ?? '').port);
+  try {
+    const close = await exchange(port, [announce(1, 'Connection: close\r\n') + announce(2)]);
+    assert.equal(responses(close.text), 1, 'nothing after a Connection: close request is answered');
+    assert.ok(close.closed);
+    assert.match(close.text, /Connection: close/);
+    const h10 = await exchange(port, [announce(1).replace('HTTP/1.1', 'HTTP/1.0')]);
+    assert.ok(h10.closed);
+    const body = await exchange(port, [announce(1, 'Content-Length: 3\r\n') + 'abc']);
+    assert.ok(body.closed);
+    assert.match(body.text, /failure reason.*no body/);
+    const junk = await exchange(port, ['HELLO\r\n\r\n']);
+    assert.ok(junk.closed);
+    assert.match(junk.text, /^HTTP\/1\.1 400 Bad Request/);
+    const huge = await exchange(port, [`GET /${'a'.repeat(10_000)}`]);
+    assert.ok(huge.closed);
+    assert.match(huge.text, /^HTTP\/1\.1 431 /);
+    const other = await exchange(port, ['GET /favicon.ico HTTP/1.1\r\n\r\n']);
+    assert.match(other.text, /^HTTP\/1\.1 404 Not Found/);
+  } finally {
+    await t.close();
+  }
+});
