@@ -27,6 +27,8 @@ export interface WireContext {
   /** A protocol violation: close and forget the peer. */
   misbehaved(peer: PeerState, why: string): void;
   bytesDownloaded(peer: PeerState, n: number): void;
+  /** A BEP 10 extended message (id 0 = the peer's extension handshake), routed to the registry. */
+  extended(peer: PeerState, id: number, payload: Uint8Array): void;
 }
 
 export function handleMessage(ctx: WireContext, peer: PeerState, msg: WireMessage, now: number): void {
@@ -113,11 +115,13 @@ export function handleMessage(ctx: WireContext, peer: PeerState, msg: WireMessag
     case 'allowed-fast':
       if (msg.index < picker.pieceCount && peer.allowedFast.size < MAX_ALLOWED_FAST) peer.allowedFast.add(msg.index);
       return;
+    case 'extended':
+      ctx.extended(peer, msg.id, msg.payload);
+      return;
     case 'suggest':
     case 'port':
-    case 'extended':
     case 'unknown':
-      return; // understood and ignored (no DHT, no extensions yet)
+      return; // understood and ignored (no DHT)
   }
 }
 
@@ -184,7 +188,7 @@ export function fillRequests(ctx: WireContext, peer: PeerState, now: number): vo
   if (!peer.amInterested || peer.conn.closed || !ctx.downloading()) return;
   const choked = peer.peerChoking;
   if (choked && peer.allowedFast.size === 0) return;
-  const depth = requestDepth(peer.down.rate());
+  const depth = Math.min(requestDepth(peer.down.rate()), peer.maxRequests);
   const free = depth - peer.requested.size;
   if (free <= 0 || (peer.requested.size > 0 && free < Math.min(8, depth >> 2))) return;
   const blocks = choked

@@ -19,7 +19,8 @@ import type { TokenBucket } from './rate/token-bucket.ts';
 import { RateMeter } from './rate/rate-meter.ts';
 import { Announcer } from './discovery/announcer.ts';
 import { PeerConnection } from './peer/peer-connection.ts';
-import { PeerState } from './peer/peer-state.ts';
+import { MAX_PEER_REQUESTS, PeerState } from './peer/peer-state.ts';
+import { ExtensionRegistry, type ExtensionHandler } from './peer/extensions.ts';
 import { PieceAssembler } from './torrent-download.ts';
 import { Uploader } from './torrent-upload.ts';
 import { failAll, fillRequests, handleMessage, updateInterest, type WireContext } from './torrent-wire.ts';
@@ -106,6 +107,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   #started = false;
   #stopped = false;
   #lastTick = Date.now();
+  readonly #extensions = new ExtensionRegistry();
 
   constructor(meta: Metainfo, deps: TorrentDeps, init: TorrentInit) {
     super();
@@ -214,6 +216,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       interestChanged: (peer) => { if (peer.peerInterested && peer.amChoking) this.chokerTick(Date.now(), false); },
       misbehaved: (peer, why) => this.#drop(peer, `protocol: ${why}`),
       bytesDownloaded: (_peer, n) => this.down.add(n),
+      extended: (peer, id, payload) => this.#extensions.receive(peer, id, payload),
     };
   }
 
@@ -349,6 +352,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       this.picker.availability.addPeer(peer.has);
       registered = true;
       this.#sendHave(peer);
+      if (h.extended) this.#sendExtHandshake(peer);
     });
     conn.on('message', (m) => {
       if (!registered) return;
@@ -380,6 +384,22 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     if (peer.fast && have.isFull()) peer.conn.send({ type: 'have-all' });
     else if (peer.fast && have.isEmpty()) peer.conn.send({ type: 'have-none' });
     else if (!have.isEmpty()) peer.conn.send({ type: 'bitfield', bytes: have.toWire() });
+  }
+
+  /**
+   * Plug in a BEP 10 extension (ut_metadata, ut_pex, …) for this torrent. Peers connected from now
+   * on see it in our handshake; connected ones get the handshake again (BEP 10 allows updates).
+   * Send with sendExtended(peer, name, payload) from peer/extensions.ts.
+   */
+  registerExtension(name: string, handler: ExtensionHandler, preferredId?: number): number {
+    const id = this.#extensions.registerExtension(name, handler, preferredId);
+    for (const p of this.peers.values()) if (p.conn.remote?.extended === true) this.#sendExtHandshake(p);
+    return id;
+  }
+
+  #sendExtHandshake(peer: PeerState): void {
+    const payload = this.#extensions.handshake({ port: this.#deps.listenPort(), reqq: MAX_PEER_REQUESTS, yourIp: peer.conn.ip });
+    peer.conn.send({ type: 'extended', id: 0, payload });
   }
 
   #drop(peer: PeerState, why: string): void {

@@ -3,6 +3,7 @@
 // get a peer sending bad data banned. Plain data plus small helpers; the torrent drives it.
 import type { PeerSource, PeerSummary } from '../../../shared/snapshot.ts';
 import { Bitfield } from '../wire/bitfield.ts';
+import type { ExtensionHandshake } from '../wire/extension-handshake.ts';
 import { RateMeter } from '../rate/rate-meter.ts';
 import type { PeerConnection } from './peer-connection.ts';
 import { clientFromPeerId } from './peer-id.ts';
@@ -42,6 +43,10 @@ export class PeerState {
   /** Pieces that failed with this peer as the only contributor. */
   soleBadPieces = 0;
   client = '';
+  /** The peer's BEP 10 handshake (its `m` ids, `v`, `reqq`, `yourip`), once it sent one. */
+  ext: ExtensionHandshake | undefined;
+  /** Most requests the peer accepts outstanding (its `reqq`); our pipeline never goes deeper. */
+  maxRequests = MAX_PEER_REQUESTS;
   unchokedAt = 0;
   connectedAt: number;
 
@@ -55,7 +60,15 @@ export class PeerState {
   }
 
   setPeerId(id: Uint8Array): void {
-    this.client = clientFromPeerId(id);
+    // The `v` of an extension handshake names the client better than a peer-id prefix: keep it.
+    if (this.ext?.client === undefined) this.client = clientFromPeerId(id);
+  }
+
+  setExtensionHandshake(h: ExtensionHandshake): void {
+    this.ext = h;
+    if (h.client !== undefined && h.client.trim() !== '') this.client = h.client;
+    // reqq below a handful would starve the link; a peer that says 1 still gets served, slowly.
+    if (h.reqq !== undefined) this.maxRequests = Math.max(1, Math.min(MAX_PEER_REQUESTS, h.reqq));
   }
 
   get id(): string {

@@ -13,7 +13,7 @@ import type { Clock } from './rate-meter.ts';
 export interface TokenBucketOptions {
   /** Bytes per second; 0 (the default) means unlimited. */
   rate?: number;
-  /** Most tokens that can pile up while idle, in bytes (default: one second's worth, at least 16 KiB). */
+  /** Most tokens that can pile up while idle, in bytes (default: an eighth of a second's worth, at least 16 KiB). */
   burst?: number;
   clock?: Clock;
 }
@@ -38,7 +38,9 @@ export class TokenBucket {
       throw new TesseraError('BAD_ARGUMENT', `burst must be > 0, got ${burst}`);
     }
     this.#rate = rate;
-    this.#burst = burst ?? Math.max(rate, 16 * 1024);
+    // A small default burst: a whole second's worth let a short download (or the first second of
+    // any) run at twice the limit, which is what a user watching the rate column sees.
+    this.#burst = burst ?? Math.max(rate / 8, 16 * 1024);
     this.#tokens = this.#burst;
     this.#last = this.#clock();
   }
