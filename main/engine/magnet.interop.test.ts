@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +165,31 @@ test('metadata from a lying peer is rejected and the peer dropped; the honest se
     await session.close();
     await lt.close();
     liar.server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('tessera download <magnet> fetches the metadata and the data, exit 0', { timeout: 70_000 }, async (t) => {
+  if (!requireTools(t, 'libtorrent', 'mktorrent')) return;
+  const { dir, src, torrent, id } = await setup();
+  const lt = new LtPeer({ mode: 'seed', torrent, save: join(dir, 'seed'), timeoutSec: 65 });
+  const bin = fileURLToPath(new URL('../../bin/tessera.mjs', import.meta.url));
+  let child: ReturnType<typeof spawn> | undefined;
+  try {
+    const port = await lt.port();
+    child = spawn(process.execPath, [bin, 'download', `magnet:?xt=urn:btih:${id}&x.pe=127.0.0.1:${port}`, '--out', join(dir, 'dl'),
+      '--port', '0', '--host', '127.0.0.1', '--state', join(dir, 'state')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+    const c = child;
+    const code = await new Promise<number | null>((res) => c.once('exit', (x) => res(x)));
+    assert.equal(code, 0, out);
+    assert.match(out, /complete: payload/);
+    assert.deepEqual(await diffFiles(src, join(dir, 'dl', 'payload'), FILES.map((f) => f.path)), []);
+  } finally {
+    child?.kill('SIGKILL');
+    await lt.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -140,7 +140,7 @@ export function register(program: Command): void {
   program
     .command('download')
     .description('download a torrent (exits 0 when complete; --seed keeps seeding until Ctrl-C)')
-    .argument('<file.torrent>', 'the .torrent file')
+    .argument('<file.torrent>', 'the .torrent file or a magnet: link')
     .option('-o, --out <dir>', 'download folder', '.')
     .option('-p, --port <n>', 'listen port (0 = any free port)', '6881')
     .option('--host <addr>', 'listen address', '0.0.0.0')
@@ -151,6 +151,7 @@ export function register(program: Command): void {
     .option('--max-down <rate>', 'download limit, e.g. 500k, 2M (bytes/s)')
     .option('--state <dir>', 'resume-data folder (default: $XDG_STATE_HOME/tessera/cli/<info-hash>)')
     .action(async (file: string, o: TransferOptions & { out: string; files?: string; seed?: boolean }) => {
+      if (/^magnet:\?/i.test(file)) return (await import('./download-magnet.ts')).downloadMagnet(file, o);
       const bytes = await readTorrent(file);
       const meta = parseTorrent(bytes);
       const selected = o.files === undefined ? undefined : parseFileSpec(o.files, meta.files.length);

@@ -1,0 +1,34 @@
+// `tessera download <magnet>`: the same transfer loop as a .torrent, after BEP 9 fetches the info
+// dict from the magnet's peers (tr=, x.pe=, --peer). State lives in the per-info-hash folder, so
+// an interrupted fetch or download resumes with the same command.
+import { resolve } from 'node:path';
+import { parseMagnet } from '../../engine/metainfo/magnet.ts';
+import { magnetId } from '../../engine/session-magnet.ts';
+import { Session } from '../../engine/session.ts';
+import { ExitError } from '../exit-error.ts';
+import { defaultStateDir, parsePeer, parseRate, runTransfer, type TransferOptions } from './download.ts';
+
+export async function downloadMagnet(uri: string, o: TransferOptions & { out: string; files?: string; seed?: boolean }): Promise<void> {
+  let id: string;
+  try {
+    id = magnetId(parseMagnet(uri));
+  } catch (e) {
+    throw new ExitError(`bad magnet: ${e instanceof Error ? e.message : String(e)}`, 2);
+  }
+  if (o.files !== undefined) throw new ExitError('--files needs the file list: use the magnet\'s so= parameter instead', 2);
+  const port = Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`bad --port ${o.port}`, 2);
+  const peers = o.peer.map(parsePeer);
+  const session = await Session.open({
+    stateDir: resolve(o.state ?? defaultStateDir(id)),
+    listenHost: o.host,
+    settings: {
+      listenPort: port,
+      maxUploadRate: o.maxUp === undefined ? 0 : parseRate(o.maxUp),
+      maxDownloadRate: o.maxDown === undefined ? 0 : parseRate(o.maxDown),
+    },
+  });
+  await session.addMagnet(uri, { savePath: resolve(o.out), peers });
+  process.stdout.write(`listening on port ${session.port}; fetching metadata for ${id}\n`);
+  await runTransfer(session, id, o.seed === true);
+}
