@@ -1,5 +1,6 @@
 // Runs one Node tracker for bench/tracker.ts in its own process (so its RSS is its own):
-//   tsx bench/tracker-server.ts tessera|bittorrent-tracker PORT
+//   tsx bench/tracker-server.ts tessera|tessera-node|bittorrent-tracker PORT
+// (tessera: the standalone server; tessera-node: createTrackerHandler inside node:http.)
 // HTTP and UDP on 127.0.0.1:PORT; prints "ready" once both listen.
 import { startTracker } from '../main/tracker/index.ts';
 
@@ -11,8 +12,8 @@ interface BtServer {
   on(ev: 'error' | 'warning', cb: (e: Error) => void): void;
 }
 
-if (kind === 'tessera') {
-  await startTracker({ http: { host: '127.0.0.1', port }, udp: { host: '127.0.0.1', port }, interval: 1800 });
+if (kind === 'tessera' || kind === 'tessera-node') {
+  await startTracker({ http: { host: '127.0.0.1', port }, udp: { host: '127.0.0.1', port }, interval: 1800, httpServer: kind === 'tessera' ? 'fast' : 'node' });
   process.stdout.write('ready\n');
   // With --expose-gc (the memory run): report the heap left after a full GC every 5 s, which
   // shows growth that RSS (V8 grows and trims its heap lazily) can hide or fake.

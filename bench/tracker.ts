@@ -3,6 +3,8 @@
 // generator and client behaviour for all three (bench/tracker-load.ts, in its own process):
 //   HTTP keep-alive, HTTP one-request-per-connection (opentracker closes after every reply, so
 //   its keep-alive run is in effect one-per-connection too: the reconnects column shows it), UDP.
+// "tessera" is the standalone tracker (its own minimal HTTP server); "tessera-node" is the same
+// tracker mounted in node:http with createTrackerHandler (HTTP runs only).
 // Then a 60-second run against Tessera at a steady peer count, sampling its RSS, and the heap
 // cost per peer of the swarm store. Bounded: about 3 minutes in all. Figures are noisy on a
 // shared 2-core machine: compare within one run only.
@@ -27,7 +29,7 @@ const UDP_WINDOW = 4;
 
 type Mode = 'http-keepalive' | 'http-close' | 'udp';
 const MODES: Mode[] = (process.env.BENCH_MODES?.split(',') as Mode[] | undefined) ?? ['http-keepalive', 'http-close', 'udp'];
-type Kind = 'tessera' | 'opentracker' | 'bittorrent-tracker';
+type Kind = 'tessera' | 'tessera-node' | 'opentracker' | 'bittorrent-tracker';
 
 interface LoadResult { mode: Mode; requests: number; sent: number; errors: number; lost: number; reconnects: number; rps: number; p50: number; p99: number; rss: number[]; clientCpuSec: number }
 interface Row extends LoadResult { kind: Kind; serverRss: number; serverCpuUsPerAnnounce: number }
@@ -128,7 +130,7 @@ const lpad = (s: string, n: number): string => s.padStart(n);
 
 async function main(): Promise<void> {
   const have = spawnSync('sh', ['-c', 'command -v opentracker'], { stdio: 'ignore' }).status === 0;
-  const kinds: Kind[] = ((have ? ['tessera', 'opentracker', 'bittorrent-tracker'] : ['tessera', 'bittorrent-tracker']) as Kind[])
+  const kinds: Kind[] = ((have ? ['tessera', 'tessera-node', 'opentracker', 'bittorrent-tracker'] : ['tessera', 'tessera-node', 'bittorrent-tracker']) as Kind[])
     .filter((k) => process.env.BENCH_ONLY === undefined || process.env.BENCH_ONLY.split(',').includes(k));
   if (!have) console.error('*** opentracker not installed (apt-get install opentracker): its rows are missing');
   const dir = await mkdtemp(join(tmpdir(), 'tessera-bench-tracker-'));
@@ -147,7 +149,8 @@ async function main(): Promise<void> {
       const port = freePort();
       const server = await startServer(kind, port, dir);
       try {
-        for (const mode of MODES) {
+        // tessera-node differs from tessera only in its HTTP server: its UDP run would repeat tessera's.
+        for (const mode of MODES.filter((m) => kind !== 'tessera-node' || m !== 'udp')) {
           const cpu0 = cpuOf(server.pid ?? 0);
           const r = await runLoad({
             mode, host: '127.0.0.1', port, path: '/announce', seconds: SECONDS, warmupSeconds: WARMUP,
@@ -189,17 +192,19 @@ async function main(): Promise<void> {
       console.log(`| ${r.kind} | ${r.mode} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.serverCpuUsPerAnnounce.toFixed(1)} | ${mb(r.serverRss)} | ${r.errors} | ${r.lost} | ${r.reconnects} |`);
     }
     console.log('\nRatios (rate: Tessera / other; p99 and server CPU per announce: other / Tessera; > 1 favours Tessera):');
-    for (const mode of MODES) {
-      const t = rows.find((r) => r.kind === 'tessera' && r.mode === mode);
-      for (const other of kinds.filter((k) => k !== 'tessera')) {
-        const o = rows.find((r) => r.kind === other && r.mode === mode);
-        if (t === undefined || o === undefined || o.rps === 0) continue;
-        console.log(`  ${pad(mode, 15)} vs ${pad(other, 19)} rate x${(t.rps / o.rps).toFixed(2)}   p99 x${(o.p99 / t.p99).toFixed(2)}   CPU per announce x${(o.serverCpuUsPerAnnounce / t.serverCpuUsPerAnnounce).toFixed(2)}`);
+    for (const mine of ['tessera', 'tessera-node'] as const) {
+      for (const mode of MODES) {
+        const t = rows.find((r) => r.kind === mine && r.mode === mode);
+        for (const other of kinds.filter((k) => k !== 'tessera' && k !== 'tessera-node')) {
+          const o = rows.find((r) => r.kind === other && r.mode === mode);
+          if (t === undefined || o === undefined || o.rps === 0) continue;
+          console.log(`  ${pad(mine, 12)} ${pad(mode, 15)} vs ${pad(other, 19)} rate x${(t.rps / o.rps).toFixed(2)}   p99 x${(o.p99 / t.p99).toFixed(2)}   CPU per announce x${(o.serverCpuUsPerAnnounce / t.serverCpuUsPerAnnounce).toFixed(2)}`);
+        }
       }
     }
     const get = (k: Kind, m: Mode): number => rows.find((r) => r.kind === k && r.mode === m)?.rps ?? NaN;
     const check = (label: string, ok: boolean): void => console.log(`  [${ok ? 'met' : 'NOT met'}] ${label}`);
-    console.log('\nTargets:');
+    console.log('\nTargets (for the standalone server, "tessera"):');
     check('>= 3x bittorrent-tracker\'s announce rate (every mode)', MODES.every((m) => get('tessera', m) >= 3 * get('bittorrent-tracker', m)));
     const cpuOfRow = (k: Kind, m: Mode): number => rows.find((r) => r.kind === k && r.mode === m)?.serverCpuUsPerAnnounce ?? NaN;
     check('<= 1/3 of bittorrent-tracker\'s server CPU per announce (every mode)', MODES.every((m) => 3 * cpuOfRow('tessera', m) <= cpuOfRow('bittorrent-tracker', m)));
