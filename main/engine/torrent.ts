@@ -27,6 +27,7 @@ import { failAll, fillRequests, handleMessage, updateInterest, type WireContext 
 import { checkPieces } from './torrent-check.ts';
 import { PeerDialer } from './torrent-peers.ts';
 import { runChoker } from './torrent-choke.ts';
+import { installExtensions, type TorrentExtensions } from './torrent-extensions.ts';
 import type { PeerLimits } from './peer-limits.ts';
 
 /** Largest piece we assemble in memory. */
@@ -155,7 +156,11 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       connected: (socket, source) => this.attach(socket, { source, incoming: false }),
     });
     this.#pendingInit = init;
+    this.#ext = installExtensions(this);
   }
+
+  /** ut_metadata and ut_pex for this torrent (torrent-extensions.ts). */
+  readonly #ext: TorrentExtensions;
 
   #pendingInit: TorrentInit | undefined;
   /** Settles when the initial check is done (the CLI waits on it to report resume figures). */
@@ -497,6 +502,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
         fillRequests(this.#ctx, peer, now);
       } else if (peer.amInterested) updateInterest(this.#ctx, peer, now);
     }
+    this.#ext.tick(now);
     if (this.status === 'seeding') {
       this.seedingMs += Math.max(0, Math.min(dt, 5000));
       if (this.#stopRuleReached()) {
