@@ -72,6 +72,9 @@ export function startUdpTracker(tracker: Tracker, opts: UdpTrackerOptions): Prom
     socket.once('error', onError);
     socket.bind(opts.port, opts.host, () => {
       socket.off('error', onError);
+      // Bursts of announces arrive faster than one event-loop turn drains them: a larger kernel
+      // queue turns them into latency instead of loss. (Capped by net.core.rmem_max; best effort.)
+      try { socket.setRecvBufferSize(4 << 20); socket.setSendBufferSize(1 << 20); } catch { /* keep the defaults */ }
       // After binding, a socket error (e.g. ICMP unreachable on some systems) must not crash us.
       socket.on('error', () => { tracker.stats.counts.errors++; });
       resolve({
