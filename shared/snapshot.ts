@@ -59,6 +59,10 @@ export interface PeerSummary {
   client: string;
   /** Reverse-DNS name, when the engine has resolved one (looked up off the hot path, cached). */
   hostname?: string;
+  /** MSE/PE: 'rc4' when the stream is encrypted (a plaintext stream after an MSE handshake counts as plaintext). */
+  encryption?: 'rc4' | 'plaintext';
+  /** Only TCP so far (uTP later). */
+  transport?: 'tcp';
   flags: PeerFlags;
   source: PeerSource;
   /** 0..1 */

@@ -1,11 +1,11 @@
 // Reads the 68-byte handshake of an incoming connection so the session can route it to the torrent
 // it names (one listen port for every torrent). Bounded: at most one socket read past 68 bytes is
 // kept, and a peer that does not complete its handshake in time is dropped.
-import type net from 'node:net';
+import type { PeerSocket } from './transport/peer-socket.ts';
 import { TesseraError } from './errors.ts';
 import { HANDSHAKE_LENGTH, checkProtocolPrefix, decodeHandshake, type Handshake } from './wire/handshake.ts';
 
-export function readIncomingHandshake(socket: net.Socket, timeoutMs: number): Promise<{ handshake: Handshake; leftover: Uint8Array }> {
+export function readIncomingHandshake(socket: PeerSocket, timeoutMs: number): Promise<{ handshake: Handshake; leftover: Uint8Array }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let n = 0;
@@ -38,5 +38,6 @@ export function readIncomingHandshake(socket: net.Socket, timeoutMs: number): Pr
     const timer = setTimeout(() => done(new TesseraError('WIRE_PROTOCOL', 'handshake timed out')), timeoutMs);
     socket.on('data', onData);
     socket.on('close', onClose);
+    socket.resume(); // the stream comes paused when the plaintext/MSE detection read ahead
   });
 }

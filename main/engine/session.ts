@@ -13,6 +13,9 @@ import { TokenBucket } from './rate/token-bucket.ts';
 import { generatePeerId } from './peer/peer-id.ts';
 import { listen, type Listener } from './transport/tcp.ts';
 import { readIncomingHandshake } from './session-incoming.ts';
+import { acceptIncoming } from './transport/incoming.ts';
+import type { EncryptionPolicy } from './transport/peer-socket.ts';
+import { SkeyTable } from './transport/mse/skeys.ts';
 import { SessionStore, type TorrentEntry } from './session-store.ts';
 import { PeerLimits } from './peer-limits.ts';
 import { Torrent } from './torrent.ts';
@@ -30,6 +33,8 @@ export interface SessionSettings {
   seedRatioLimit: number; // 0 = none
   seedTimeLimit: number; // seconds, 0 = none
   startPaused: boolean;
+  /** MSE/PE: 'prefer' dials encrypted and falls back to plaintext; incoming peers may use either. */
+  encryption: EncryptionPolicy;
 }
 
 export interface SessionOptions {
@@ -63,6 +68,7 @@ export const DEFAULT_SETTINGS: SessionSettings = {
   seedRatioLimit: 0,
   seedTimeLimit: 0,
   startPaused: false,
+  encryption: 'prefer',
 };
 
 const RESUME_FLUSH_MS = 5_000;
@@ -84,6 +90,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #flush: NodeJS.Timeout;
   #dirty = new Set<string>();
   #closed = false;
+  #skeys = new SkeyTable();
   readonly #magnets: MagnetManager;
 
   private constructor(settings: SessionSettings, listener: Listener, listenHost: string, store: SessionStore) {
@@ -203,7 +210,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const resume = fresh ? undefined : await this.#store.loadResume(entry.id, meta, entry.savePath);
     const t = new Torrent(meta, {
       peerId: this.#peerId, hashPool: this.#hashPool, upBucket: this.#upBucket, downBucket: this.#downBucket,
-      limits: this.#limits, listenPort: () => this.port,
+      limits: this.#limits, listenPort: () => this.port, encryption: () => this.#settings.encryption,
     }, {
       savePath: entry.savePath, paused: resume?.paused ?? entry.paused, filePriorities: resume?.filePriorities ?? entry.filePriorities,
       addedAt: entry.addedAt, partFile: this.#store.partFile(entry.id), maxConnections: this.#settings.maxConnectionsPerTorrent,
@@ -344,10 +351,20 @@ export class Session extends EventEmitter<SessionEvents> {
 
   #incoming(socket: net.Socket): void {
     if (this.#closed) { socket.destroy(); return; }
-    readIncomingHandshake(socket, 10_000).then(({ handshake, leftover }) => {
-      const t = this.#torrents.get(toHex(handshake.infoHash));
-      if (t === undefined) { const f = this.#magnets.fetcher(toHex(handshake.infoHash)); if (f !== undefined) f.acceptIncoming(socket, handshake, leftover); else socket.destroy(); return; }
-      t.acceptIncoming(socket, handshake, leftover);
-    }, () => socket.destroy());
+    // Plaintext or MSE (told apart by the first bytes); an MSE peer names its torrent by HASH('req2', info-hash).
+    acceptIncoming(socket, { policy: this.#settings.encryption, lookup: (r) => this.#skeys.lookup(r, this.#torrents.values()), timeoutMs: 10_000 })
+      .then(({ stream, skey }) => {
+        // Not chained: the handshake reader must attach in the same tick the stream is handed over.
+        readIncomingHandshake(stream, 10_000).then(({ handshake, leftover }) => {
+          if (skey !== undefined && toHex(skey) !== toHex(handshake.infoHash)) { stream.destroy(); return; }
+          const t = this.#torrents.get(toHex(handshake.infoHash));
+          if (t === undefined) {
+            const f = this.#magnets.fetcher(toHex(handshake.infoHash));
+            if (f !== undefined) f.acceptIncoming(stream, handshake, leftover); else stream.destroy();
+            return;
+          }
+          t.acceptIncoming(stream, handshake, leftover);
+        }, () => stream.destroy());
+      }, () => socket.destroy());
   }
 }

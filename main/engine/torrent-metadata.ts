@@ -5,7 +5,7 @@
 // every peer that sent a copy that does not match is banned. Then the fetcher closes its sockets
 // and hands the addresses it learned to the real Torrent, which dials them again.
 import { EventEmitter } from 'node:events';
-import type net from 'node:net';
+import type { PeerSocket } from './transport/peer-socket.ts';
 import type { PeerSource } from '../../shared/snapshot.ts';
 import { toHex } from './metainfo/hex.ts';
 import { Announcer } from './discovery/announcer.ts';
@@ -121,12 +121,12 @@ export class MetadataFetcher extends EventEmitter<FetcherEvents> {
     this.dialer.add(host, port, source);
   }
 
-  acceptIncoming(socket: net.Socket, handshake: Handshake, leftover: Uint8Array): void {
+  acceptIncoming(socket: PeerSocket, handshake: Handshake, leftover: Uint8Array): void {
     if (this.#stopped || this.#peers.size >= MAX_CONNECTIONS || !this.#deps.limits.acquire()) { socket.destroy(); return; }
     this.#attach(socket, 'incoming', { handshake, leftover });
   }
 
-  #attach(socket: net.Socket, source: PeerSource, incoming?: { handshake: Handshake; leftover: Uint8Array }): void {
+  #attach(socket: PeerSocket, source: PeerSource, incoming?: { handshake: Handshake; leftover: Uint8Array }): void {
     if (incoming === undefined && !this.#deps.limits.acquire()) { socket.destroy(); return; }
     const conn = new PeerConnection(socket, {
       infoHash: this.infoHash, peerId: this.#deps.peerId, pieceCount: UNKNOWN_PIECE_COUNT, incoming: incoming !== undefined,

@@ -1,8 +1,9 @@
 // Which addresses a torrent knows and dials: a bounded candidate list fed by trackers, the user
 // and the CLI; dials go out a few at a time with a timeout; failed addresses back off.
-import type net from 'node:net';
 import type { PeerSource } from '../../shared/snapshot.ts';
 import { dial } from './transport/tcp.ts';
+import type { EncryptionPolicy, PeerSocket } from './transport/peer-socket.ts';
+import { mseConnect } from './transport/mse/negotiate.ts';
 
 const MAX_CANDIDATES = 2000;
 const MAX_DIALING = 8;
@@ -14,7 +15,10 @@ export interface DialerHooks {
   canDial(): boolean;
   isBanned(host: string, port: number): boolean;
   isConnected(host: string, port: number): boolean;
-  connected(socket: net.Socket, source: PeerSource): void;
+  connected(socket: PeerSocket, source: PeerSource): void;
+  /** MSE: the torrent's info-hash and the policy; without them dials stay plaintext. */
+  skey?: Uint8Array;
+  encryption?(): EncryptionPolicy;
 }
 
 export class PeerDialer {
@@ -69,7 +73,7 @@ export class PeerDialer {
   #dial(c: Candidate): void {
     this.#dialing++;
     c.connected = true;
-    dial(c.host, c.port, { timeoutMs: 10_000, signal: this.#abort.signal }).then((socket) => {
+    this.#connect(c.host, c.port).then((socket) => {
       this.#dialing--;
       if (this.#closed) { socket.destroy(); return; }
       c.failures = 0;
@@ -81,6 +85,23 @@ export class PeerDialer {
       c.notBefore = Date.now() + RETRY_BASE_MS * 2 ** Math.min(c.failures, 6);
       if (c.failures > 8) this.#candidates.delete(`${c.host}:${c.port}`);
     });
+  }
+
+  /**
+   * TCP connect, then MSE unless the policy is plaintext. Under 'prefer' a failed MSE handshake
+   * (a peer without MSE drops us or answers in plaintext) is retried once in plaintext.
+   */
+  async #connect(host: string, port: number): Promise<PeerSocket> {
+    const policy = this.#hooks.encryption?.() ?? 'plaintext';
+    const skey = this.#hooks.skey;
+    const socket = await dial(host, port, { timeoutMs: 10_000, signal: this.#abort.signal });
+    if (policy === 'plaintext' || skey === undefined) return socket;
+    try {
+      return (await mseConnect(socket, { skey, policy })).stream;
+    } catch (e) {
+      if (policy === 'require' || this.#closed) throw e;
+      return dial(host, port, { timeoutMs: 10_000, signal: this.#abort.signal });
+    }
   }
 
   close(): void {

@@ -29,6 +29,7 @@ import { PeerDialer } from './torrent-peers.ts';
 import { runChoker } from './torrent-choke.ts';
 import { installExtensions, type TorrentExtensions } from './torrent-extensions.ts';
 import type { PeerLimits } from './peer-limits.ts';
+import type { EncryptionPolicy, PeerSocket } from './transport/peer-socket.ts';
 
 /** Largest piece we assemble in memory. */
 export const MAX_PIECE_LENGTH = 64 * 1024 * 1024;
@@ -52,6 +53,8 @@ export interface TorrentDeps {
   downBucket: TokenBucket;
   limits: PeerLimits;
   listenPort: () => number;
+  /** MSE policy for outgoing dials (the session setting); plaintext when absent. */
+  encryption?: () => EncryptionPolicy;
 }
 
 export interface TorrentInit {
@@ -153,6 +156,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       canDial: () => this.#wantsPeers() && deps.limits.available() > 0,
       isBanned: (host, port) => this.banned.has(host) || this.banned.has(`${host}:${port}`),
       isConnected: (host, port) => { for (const p of this.peers.values()) if (p.conn.ip === host && p.conn.port === port) return true; return false; },
+      skey: this.infoHash,
+      encryption: () => deps.encryption?.() ?? 'plaintext',
       connected: (socket, source) => this.attach(socket, { source, incoming: false }),
     });
     this.#pendingInit = init;
@@ -328,7 +333,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   }
 
   /** An incoming connection whose handshake named this torrent (read by the session). */
-  acceptIncoming(socket: net.Socket, handshake: Handshake, leftover: Uint8Array): void {
+  acceptIncoming(socket: PeerSocket, handshake: Handshake, leftover: Uint8Array): void {
     const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     if (this.paused || this.status === 'checking' || this.status === 'completed' || this.status === 'error' || this.peers.size >= this.maxConnections ||
         this.banned.has(toHex(handshake.peerId)) || this.banned.has(ip) || this.banned.has(`${ip}:${socket.remotePort ?? 0}`) || !this.#deps.limits.acquire()) {
@@ -338,7 +343,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.attach(socket, { source: 'incoming', incoming: true, handshake, leftover, acquired: true });
   }
 
-  attach(socket: net.Socket, o: { source: PeerSource; incoming: boolean; handshake?: Handshake; leftover?: Uint8Array; acquired?: boolean }): void {
+  attach(socket: PeerSocket, o: { source: PeerSource; incoming: boolean; handshake?: Handshake; leftover?: Uint8Array; acquired?: boolean }): void {
     if (o.acquired !== true && !this.#deps.limits.acquire()) { socket.destroy(); return; }
     const now = Date.now();
     const conn = new PeerConnection(socket, {

@@ -5,7 +5,7 @@
 // Timers: none per connection. The owner calls tick(now) about once a second; it sends keep-alives
 // and closes idle or handshake-stalled connections.
 import { EventEmitter } from 'node:events';
-import type net from 'node:net';
+import type { PeerSocket } from '../transport/peer-socket.ts';
 import { TesseraError } from '../errors.ts';
 import { WireDecoder } from '../wire/decoder.ts';
 import { encodeHandshake, type Handshake } from '../wire/handshake.ts';
@@ -37,7 +37,8 @@ export interface PeerConnectionOptions {
 }
 
 export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
-  readonly socket: net.Socket;
+  /** A TCP socket, or an MSE EncryptedStream over one. */
+  readonly socket: PeerSocket;
   readonly incoming: boolean;
   readonly ip: string;
   readonly port: number;
@@ -52,7 +53,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   #opts: PeerConnectionOptions;
   #readPaused = false;
 
-  constructor(socket: net.Socket, opts: PeerConnectionOptions) {
+  constructor(socket: PeerSocket, opts: PeerConnectionOptions) {
     super();
     this.socket = socket;
     this.#opts = opts;
@@ -74,6 +75,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.socket.on('close', () => this.#closed('socket closed'));
     this.socket.on('end', () => this.close('peer ended the connection'));
     this.socket.on('error', (e: Error) => this.close(`socket error: ${e.message}`));
+    this.socket.resume(); // an MSE handshake leaves the socket paused until a reader is attached
     this.#write(encodeHandshake({ infoHash: this.#opts.infoHash, peerId: this.#opts.peerId, fast: true, extended: true }));
     if (this.remote !== undefined) {
       const h = this.remote;
@@ -193,7 +195,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   }
 }
 
-function uncork(s: net.Socket): void {
+function uncork(s: PeerSocket): void {
   s.uncork();
 }
 

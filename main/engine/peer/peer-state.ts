@@ -7,6 +7,7 @@ import type { ExtensionHandshake } from '../wire/extension-handshake.ts';
 import { RateMeter } from '../rate/rate-meter.ts';
 import type { PeerConnection } from './peer-connection.ts';
 import { clientFromPeerId } from './peer-id.ts';
+import { EncryptedStream } from '../transport/mse/encrypted-stream.ts';
 
 /** Most block requests a peer may queue with us; more are dropped (libtorrent's default reqq is 500). */
 export const MAX_PEER_REQUESTS = 500;
@@ -81,6 +82,8 @@ export class PeerState {
       ip: this.conn.ip,
       port: this.conn.port,
       client: this.client,
+      encryption: this.conn.socket instanceof EncryptedStream ? 'rc4' : 'plaintext',
+      transport: 'tcp',
       flags: {
         amChoking: this.amChoking,
         amInterested: this.amInterested,
