@@ -76,3 +76,26 @@ test('Connection: close, HTTP/1.0, bodies and malformed heads end the connection
     await t.close();
   }
 });
+
+test('fuzz: garbage on the socket never takes the server down', async () => {
+  const t = await startTracker({ http: { host: '127.0.0.1', port: 0 } });
+  const port = Number(new URL(t.httpUrl ?? '').port);
+  try {
+    let seed = 12345;
+    const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+    const pieces = ['GET ', '/announce?', 'HTTP/1.1', '\r\n', '\r\n\r\n', ': ', 'Content-Length: 9', 'Connection: close', '%', '\0', '\xff', ' '];
+    for (let i = 0; i < 60; i++) {
+      const chunks: string[] = [];
+      for (let c = 0; c < 1 + Math.floor(rnd() * 4); c++) {
+        let s = '';
+        for (let k = 0; k < Math.floor(rnd() * 12); k++) s += rnd() < 0.6 ? pieces[Math.floor(rnd() * pieces.length)] : String.fromCharCode(Math.floor(rnd() * 256));
+        chunks.push(s);
+      }
+      await exchange(port, chunks, 150);
+    }
+    const ok = await exchange(port, [announce(9)]);
+    assert.equal(responses(ok.text), 1, 'still serving');
+  } finally {
+    await t.close();
+  }
+});

@@ -59,10 +59,11 @@ function infoHashOf(torrent: Uint8Array): Buffer {
 
 async function withSwarm(
   proto: 'http' | 'udp',
+  httpServer: 'fast' | 'node',
   body: (ctx: { dir: string; torrent: string; hash: Buffer; tracker: RunningTracker; startSeed: () => Promise<void> }) => Promise<void>,
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-trk-'));
-  const tracker = await startTracker({ http: { host: '127.0.0.1', port: 0 }, udp: { host: '127.0.0.1', port: 0 }, interval: 10, minInterval: 2 });
+  const tracker = await startTracker({ httpServer, http: { host: '127.0.0.1', port: 0 }, udp: { host: '127.0.0.1', port: 0 }, interval: 10, minInterval: 2 });
   let seed: LtPeer | undefined;
   try {
     await mkdir(join(dir, 'seed'));
@@ -88,10 +89,11 @@ function counts(tracker: RunningTracker, hash: Buffer): { complete: number; inco
   return row;
 }
 
-test("aria2 leeches from a libtorrent seed found through Tessera's HTTP tracker", { timeout: 150_000 }, async (t) => {
+// (aria2 speaks UDP trackers only through its DHT socket, and DHT stays off: HTTP only; both the
+// standalone server and the node:http-mounted handler.)
+for (const httpServer of ['fast', 'node'] as const) test(`aria2 leeches from a libtorrent seed found through Tessera's HTTP tracker (${httpServer} server)`, { timeout: 150_000 }, async (t) => {
   if (!requireTools(t, 'libtorrent', 'mktorrent', 'aria2c')) return;
-  // (aria2 speaks UDP trackers only through its DHT socket, and DHT stays off: HTTP only.)
-  await withSwarm('http', async ({ dir, torrent, hash, tracker, startSeed }) => {
+  await withSwarm('http', httpServer, async ({ dir, torrent, hash, tracker, startSeed }) => {
     await startSeed();
     await waitUntil(() => counts(tracker, hash).complete === 1, 20_000, 'the seed to announce');
     let result: { code: number | null; out: string } = { code: null, out: '' };
@@ -119,7 +121,7 @@ test("aria2 leeches from a libtorrent seed found through Tessera's HTTP tracker"
 for (const proto of ['udp', 'http'] as const) {
   test(`transmission-cli leeches from a libtorrent seed found through Tessera's ${proto.toUpperCase()} tracker`, { timeout: 150_000 }, async (t) => {
     if (!requireTools(t, 'libtorrent', 'mktorrent', 'transmission-cli')) return;
-    await withSwarm(proto, async ({ dir, torrent, hash, tracker, startSeed }) => {
+    await withSwarm(proto, 'fast', async ({ dir, torrent, hash, tracker, startSeed }) => {
       const config = join(dir, 'tr-config');
       await mkdir(config);
       await writeFile(join(config, 'settings.json'), JSON.stringify({
