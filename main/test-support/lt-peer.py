@@ -29,14 +29,21 @@ def main():
     ap.add_argument("--check", action="store_true", help="seed: hash the data instead of seed_mode")
     ap.add_argument("--interval", type=float, default=0.2)
     ap.add_argument("--verbose", action="store_true", help="also report peer alerts (disconnect reasons)")
+    ap.add_argument("--enc", choices=["plaintext", "forced", "enabled"], default="plaintext",
+                    help="MSE: plaintext only (default), forced RC4 both ways, or enabled (either)")
+    ap.add_argument("--host", default="127.0.0.1", help="listen address (::1 for IPv6 runs)")
     a = ap.parse_args()
 
     s = lt.session({
-        "listen_interfaces": "127.0.0.1:%d" % a.port,
+        "listen_interfaces": ("[%s]:%d" if ":" in a.host else "%s:%d") % (a.host, a.port),
         "enable_dht": False, "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,
         "allow_multiple_connections_per_ip": True,
         "enable_incoming_utp": False, "enable_outgoing_utp": False,
-        "out_enc_policy": 2, "in_enc_policy": 2,
+        # enc_policy: 0 forced, 1 enabled, 2 disabled; allowed_enc_level: 1 plaintext, 2 rc4, 3 both.
+        "out_enc_policy": {"plaintext": 2, "forced": 0, "enabled": 1}[a.enc],
+        "in_enc_policy": {"plaintext": 2, "forced": 0, "enabled": 1}[a.enc],
+        "allowed_enc_level": {"plaintext": 3, "forced": 2, "enabled": 3}[a.enc],
+        "prefer_rc4": a.enc == "forced",
         "max_retry_port_bind": 0, "listen_system_port_fallback": False,
         "alert_mask": lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
                       | (lt.alert.category_t.all_categories if "--verbose" in sys.argv else 0),

@@ -30,6 +30,10 @@ export interface LtPeerOptions {
   stay?: boolean;
   check?: boolean;
   verbose?: boolean;
+  /** MSE policy of the libtorrent peer (default plaintext). */
+  enc?: 'plaintext' | 'forced' | 'enabled';
+  /** Listen address (default 127.0.0.1; '::1' for IPv6). */
+  host?: string;
 }
 
 export class LtPeer {
@@ -46,6 +50,8 @@ export class LtPeer {
     if (opts.stay === true) args.push('--stay');
     if (opts.check === true) args.push('--check');
     if (opts.verbose === true) args.push('--verbose');
+    if (opts.enc !== undefined) args.push('--enc', opts.enc);
+    if (opts.host !== undefined) args.push('--host', opts.host);
     this.child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let buf = '';
     this.child.stdout?.setEncoding('utf8');
