@@ -117,12 +117,19 @@ export class Session extends EventEmitter<SessionEvents> {
     const settings: SessionSettings = { ...DEFAULT_SETTINGS, ...opts.settings };
     await mkdir(opts.stateDir, { recursive: true });
     const store = new SessionStore(opts.stateDir);
-    const host = opts.listenHost ?? '0.0.0.0';
     let session: Session | undefined;
-    const listener = await listen({
-      host, port: settings.listenPort,
-      onConnection: (socket) => { if (session === undefined) socket.destroy(); else session.#incoming(socket); },
-    });
+    const onConnection = (socket: net.Socket): void => { if (session === undefined) socket.destroy(); else session.#incoming(socket); };
+    // Default: '::' is one dual-stack socket (IPV6_V6ONLY off, Node's default), so IPv4 peers arrive
+    // as ::ffff:a.b.c.d; where the host has no IPv6 stack, fall back to IPv4 only.
+    let host = opts.listenHost ?? '::';
+    let listener: Listener;
+    try {
+      listener = await listen({ host, port: settings.listenPort, onConnection });
+    } catch (e) {
+      if (opts.listenHost !== undefined) throw e;
+      host = '0.0.0.0';
+      listener = await listen({ host, port: settings.listenPort, onConnection });
+    }
     session = new Session(settings, listener, host, store);
     for (const entry of await store.loadList()) {
       try {

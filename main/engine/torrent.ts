@@ -30,6 +30,7 @@ import { runChoker } from './torrent-choke.ts';
 import { installExtensions, type TorrentExtensions } from './torrent-extensions.ts';
 import type { PeerLimits } from './peer-limits.ts';
 import type { EncryptionPolicy, PeerSocket } from './transport/peer-socket.ts';
+import { ownIPv6 } from './transport/addresses.ts';
 
 /** Largest piece we assemble in memory. */
 export const MAX_PIECE_LENGTH = 64 * 1024 * 1024;
@@ -408,7 +409,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   }
 
   #sendExtHandshake(peer: PeerState): void {
-    const payload = this.#extensions.handshake({ port: this.#deps.listenPort(), reqq: MAX_PEER_REQUESTS, yourIp: peer.conn.ip });
+    const payload = this.#extensions.handshake({ port: this.#deps.listenPort(), reqq: MAX_PEER_REQUESTS, yourIp: peer.conn.ip, ...ownIPv6(peer.conn.socket) });
     peer.conn.send({ type: 'extended', id: 0, payload });
   }
 

@@ -55,7 +55,7 @@ export class ExtensionRegistry {
   }
 
   /** Our extended handshake payload for one peer. */
-  handshake(o: { port: number; reqq: number; yourIp?: string }): Uint8Array {
+  handshake(o: { port: number; reqq: number; yourIp?: string; ipv6?: string }): Uint8Array {
     const h: ExtensionHandshake = { m: new Map() };
     for (const { handler } of this.#byName.values()) Object.assign(h, handler.handshakeFields?.() ?? {});
     for (const [name, { id }] of this.#byName) h.m.set(name, id);
@@ -63,10 +63,12 @@ export class ExtensionRegistry {
     h.client = CLIENT_NAME;
     h.reqq = o.reqq;
     if (o.yourIp !== undefined && /^[0-9a-f.:]+$/i.test(o.yourIp)) h.yourIp = o.yourIp;
+    if (o.ipv6 !== undefined && /^[0-9a-f:]+$/i.test(o.ipv6)) h.ipv6 = o.ipv6;
     try {
       return encodeExtensionHandshake(h);
     } catch {
       delete h.yourIp; // an address form parseIp does not take (zone ids): leave the field out
+      delete h.ipv6;
       return encodeExtensionHandshake(h);
     }
   }

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 export type PeerSocket = Duplex & {
   readonly remoteAddress?: string | undefined;
   readonly remotePort?: number | undefined;
+  readonly localAddress?: string | undefined;
 };
 
 /** How peer connections are set up: never MSE, MSE first with plaintext fallback, or MSE only. */

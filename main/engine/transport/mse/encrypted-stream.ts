@@ -37,6 +37,10 @@ export class EncryptedStream extends Duplex {
     return this.#socket.remotePort;
   }
 
+  get localAddress(): string | undefined {
+    return this.#socket.localAddress;
+  }
+
   get remoteFamily(): string | undefined {
     return this.#socket.remoteFamily;
   }
