@@ -15,6 +15,17 @@ export function countBits(bits: Uint8Array, first: number, end: number): number 
   return n;
 }
 
+/** Pieces set in `a` and clear in `b` among the first `count` (e.g. requested and not yet had). */
+export function countAndNot(a: Uint8Array, b: Uint8Array, count: number): number {
+  let n = 0;
+  const whole = count >> 3;
+  for (let k = 0; k < whole; k++) n += POPCOUNT[(a[k] ?? 0) & ~(b[k] ?? 0) & 0xff] ?? 0;
+  const rest = count & 7;
+  // The spare bits after the last piece do not count, whatever they hold.
+  if (rest) n += POPCOUNT[(a[whole] ?? 0) & ~(b[whole] ?? 0) & (0xff << (8 - rest)) & 0xff] ?? 0;
+  return n;
+}
+
 const POPCOUNT = new Uint8Array(256);
 for (let b = 0; b < 256; b++) POPCOUNT[b] = (b & 1) + (POPCOUNT[b >> 1] ?? 0);
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { bitsFrom, countBits, testBit } from './bits.ts';
 import { piecesAtPixel } from './geometry.ts';
 import { DEFAULT_PIECE_PALETTE as P, type Rgba } from './palette.ts';
-import { rasterisePieceBar, repeatRow } from './piece-bar.ts';
+import { rasterisePieceBar } from './piece-bar.ts';
 
 const px = (row: Uint8ClampedArray, x: number): number[] => [...row.subarray(x * 4, x * 4 + 4)];
 const c = (rgba: Rgba): number[] => [...rgba];
@@ -73,9 +73,15 @@ test('degenerate inputs do not throw: zero width, zero pieces, short bitfields',
   assert.deepEqual(px(rasterisePieceBar(new Uint8Array(0), new Uint8Array(0), 20, 20), 19), c(P.missing));
 });
 
-test('repeatRow copies the row into every line', () => {
-  const row = rasterisePieceBar(bitsFrom(2, (i) => i === 0), new Uint8Array(1), 2, 4);
-  const img = repeatRow(row, 3);
-  assert.equal(img.length, 4 * 4 * 3);
-  assert.deepEqual([...img.subarray(32, 48)], [...row]);
+test('countAndNot counts requested-not-had pieces and ignores spare bits', async () => {
+  const { countAndNot } = await import('./bits.ts');
+  fc.assert(fc.property(fc.integer({ min: 0, max: 300 }), fc.integer(), (n, seed) => {
+    const a = bitsFrom(n, (i) => ((seed ^ (i * 7919)) & 3) === 0);
+    const b = bitsFrom(n, (i) => ((seed ^ (i * 104729)) & 1) === 0);
+    // Junk in the spare bits of the last byte must not be counted.
+    if (n % 8 && a.length) a[a.length - 1] = a[a.length - 1]! | (0xff >> (n % 8));
+    let want = 0;
+    for (let i = 0; i < n; i++) if (testBit(a, i) && !testBit(b, i)) want++;
+    assert.equal(countAndNot(a, b, n), want);
+  }), { numRuns: 200 });
 });

@@ -48,10 +48,3 @@ function mix(row: Uint8ClampedArray, x: number, p: PiecePalette, fh: number, fd:
     row[o + k] = Math.round(p.have[k]! * fh + p.downloading[k]! * fd + p.missing[k]! * fm);
   }
 }
-
-/** Copy one rasterised row into every row of an RGBA image of the given height. */
-export function repeatRow(row: Uint8ClampedArray, height: number): Uint8ClampedArray<ArrayBuffer> {
-  const out = new Uint8ClampedArray(row.length * height);
-  for (let y = 0; y < height; y++) out.set(row, y * row.length);
-  return out;
-}

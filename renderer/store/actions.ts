@@ -32,9 +32,11 @@ export function applyTorrentsUpdate(store: AppStore, u: Events['torrents:update'
     if (gone) patch.selected = new Set([...s.selected].filter((id) => torrents.has(id)));
     if (s.focused !== null && !torrents.has(s.focused)) { patch.focused = null; patch.detail = null; }
     if (s.anchor !== null && !torrents.has(s.anchor)) patch.anchor = null;
-    // A torrent that newly entered the error state is announced once, where the user looks.
+    // A torrent that newly entered the error state is announced once, where the user looks. A full
+    // snapshot (first load, reconnect) announces nothing: those errors are old news, shown in the
+    // list and counted under "Errored", and fifty toasts at start-up would bury the window.
     const toasts: Array<{ message: string; name: string }> = [];
-    for (const row of u.changed) {
+    if (!u.full) for (const row of u.changed) {
       const before = s.torrents.get(row.id);
       if (row.error !== undefined && row.error !== before?.error) toasts.push({ message: row.error, name: row.name });
     }

@@ -145,6 +145,12 @@ test('errors: plain words, deduplicated, bounded; torrent errors announced once'
   assert.equal(s2.getState().toasts.length, 1);
   assert.equal(s2.getState().toasts[0]?.count, 1, 'the same error on later updates is not re-announced');
   assert.match(s2.getState().toasts[0]!.message, /refused/);
+
+  const s3 = createAppStore();
+  applyTorrentsUpdate(s3, { full: true, removed: [], changed: [row('y', { status: 'error', error: 'ENOSPC' })] });
+  assert.equal(s3.getState().toasts.length, 0, 'errors already present in a full snapshot are shown in the list, not toasted');
+  applyTorrentsUpdate(s3, { full: false, removed: [], changed: [row('n', { status: 'error', error: 'bencode: bad' })] });
+  assert.equal(s3.getState().toasts.length, 1, 'a torrent added later that fails at once is announced');
 });
 
 test('theme follows the system unless chosen', () => {

@@ -1,7 +1,8 @@
 // A one-row bar drawn with putImageData, at device-pixel width so piece edges land on real
-// pixels. Redrawn when its data or its width changes (ResizeObserver), never on a timer.
+// pixels. The canvas is ONE pixel tall and CSS stretches it to the bar's height (pixelated, so
+// no smoothing): the image is the row itself, with nothing to copy per line.
+// Redrawn when its data or its width changes (ResizeObserver), never on a timer.
 import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
-import { repeatRow } from '../../canvas/piece-bar.ts';
 import { useElementWidth } from '../../lib/use-element-width.ts';
 
 export interface BarCanvasProps {
@@ -26,17 +27,17 @@ export function BarCanvas({ rasterise, height, label, onHover }: BarCanvasProps)
     return () => mq.removeEventListener('change', onChange);
   }, [dpr]);
   const w = Math.max(0, Math.round(cssWidth * dpr));
-  const h = Math.max(1, Math.round(height * dpr));
 
   useEffect(() => {
     const c = canvas.current;
     if (!c || w === 0) return;
     if (c.width !== w) c.width = w;
-    if (c.height !== h) c.height = h;
+    if (c.height !== 1) c.height = 1;
     const ctx = c.getContext('2d');
     if (!ctx) return;
-    ctx.putImageData(new ImageData(repeatRow(rasterise(w), h), w, h), 0, 0);
-  }, [rasterise, w, h]);
+    const row = rasterise(w);
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(row.buffer as ArrayBuffer, row.byteOffset, row.length), w, 1), 0, 0);
+  }, [rasterise, w]);
 
   const onMove = (e: MouseEvent<HTMLCanvasElement>): void => {
     const r = e.currentTarget.getBoundingClientRect();

@@ -5,7 +5,7 @@ import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { TorrentDetail } from '../../../shared/snapshot.ts';
 import { useApp } from '../../app-context.tsx';
 import { heatColour, maxOf, minAvailability, rasteriseAvailability } from '../../canvas/availability-bar.ts';
-import { countBits, testBit } from '../../canvas/bits.ts';
+import { countAndNot, countBits, testBit } from '../../canvas/bits.ts';
 import { piecesAtPixel } from '../../canvas/geometry.ts';
 import type { Rgba } from '../../canvas/palette.ts';
 import { rasterisePieceBar } from '../../canvas/piece-bar.ts';
@@ -15,7 +15,8 @@ import { BarCanvas } from './bar-canvas.tsx';
 import { usePalettes } from './use-palettes.ts';
 
 const css = (c: Rgba): string => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${c[3] / 255})`;
-const num = (n: number): string => n.toLocaleString('en-US');
+const NUM = new Intl.NumberFormat('en-US');
+const num = (n: number): string => NUM.format(n);
 
 interface Hover { x: number; width: number }
 
@@ -46,11 +47,7 @@ export function PiecesTab({ detail }: { detail: TorrentDetail }): ReactNode {
   const onHover = useCallback((x: number | null, width: number) => setHover(x === null ? null : { x, width }), []);
 
   const haveCount = useMemo(() => countBits(have, 0, pieceCount), [have, pieceCount]);
-  const dlCount = useMemo(() => {
-    let n = 0;
-    for (let i = 0; i < pieceCount; i++) if (!testBit(have, i) && testBit(downloading, i)) n++;
-    return n;
-  }, [have, downloading, pieceCount]);
+  const dlCount = useMemo(() => countAndNot(downloading, have, pieceCount), [have, downloading, pieceCount]);
   const stats = useMemo(() => availabilityStats(availability), [availability]);
   const gradient = useMemo(() => {
     const stops = [1, Math.max(1, Math.round(Math.sqrt(max))), max].map((a) => css(heatColour(a, max, palettes.heat)));

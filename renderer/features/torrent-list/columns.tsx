@@ -34,10 +34,10 @@ export const COLUMNS: readonly Column[] = [
   },
   { key: 'downRate', label: 'Down', width: '92px', align: 'right', cell: (t) => formatRate(t.downRate) },
   { key: 'upRate', label: 'Up', width: '92px', align: 'right', cell: (t) => formatRate(t.upRate) },
-  { key: 'peers', label: 'Peers (seeds)', width: '96px', align: 'right', cell: (t) => `${t.peers} (${t.seeds})` },
+  { key: 'peers', label: 'Peers (seeds)', width: '110px', align: 'right', cell: (t) => `${t.peers} (${t.seeds})` },
   { key: 'eta', label: 'ETA', width: '72px', align: 'right', cell: (t) => (t.progress >= 1 ? '' : formatEta(t.eta)) },
   { key: 'ratio', label: 'Ratio', width: '56px', align: 'right', cell: (t) => formatRatio(t.ratio) },
-  { key: 'addedAt', label: 'Added', width: '122px', align: 'right', cell: (t) => formatDate(t.addedAt) },
+  { key: 'addedAt', label: 'Added', width: '134px', align: 'right', cell: (t) => formatDate(t.addedAt) },
 ];
 
 export const GRID_TEMPLATE = COLUMNS.map((c) => c.width).join(' ');

@@ -1,0 +1,159 @@
+// npm run bench:ui — the renderer in Debian's Chromium, fed a synthetic stream (2,000 torrents,
+// one of 100,000 pieces selected on the Pieces tab, updates at 4 Hz), for ~20 s. Prints:
+//   frame interval  requestAnimationFrame deltas (16.7 ms = every frame drawn at 60 Hz)
+//   main-thread work per frame  from a Chromium trace: busy time of the renderer's main thread
+//                    in each 16.7 ms window (the budget a frame has)
+//   long tasks, renderer heap (after GC, CDP), snapshot bytes/s (encoded as on the wire).
+// Figures are noisy on a shared 2-core machine: compare runs on one machine, not across.
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { chromium } from 'playwright-core';
+
+const HZ = 4;
+const TORRENTS = Number(process.env['BENCH_TORRENTS'] ?? 2000);
+const PIECES = Number(process.env['BENCH_PIECES'] ?? 100_000);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
+const FRAME_MS = 1000 / 60;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.svg': 'image/svg+xml',
+};
+
+function serve(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === '/favicon.ico') { res.writeHead(204).end(); return; }
+    const file = normalize(join(dir, path === '/' ? 'bench.html' : path));
+    if (!file.startsWith(dir + sep)) { res.writeHead(403).end(); return; }
+    readFile(file).then(
+      (body) => res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const a = server.address();
+    resolve({ server, url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/bench.html` });
+  }));
+}
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const ms = (n: number): string => `${n.toFixed(1)} ms`;
+
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; args?: { name?: string } }
+
+/** Main-thread busy time per 16.7 ms window, from top-level RunTask events of the busiest renderer main thread. */
+function busyPerFrame(trace: { traceEvents: TraceEvent[] }): { windows: number[]; tasks: number[] } {
+  const mains = new Set(trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of trace.traceEvents) {
+    if (e.ph !== 'X' || (e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask') || e.dur === undefined) continue;
+    const k = `${e.pid}:${e.tid}`;
+    if (!mains.has(k)) continue;
+    (byThread.get(k) ?? byThread.set(k, []).get(k)!).push(e);
+  }
+  let tasks: TraceEvent[] = [];
+  for (const t of byThread.values()) if (t.reduce((s, e) => s + e.dur!, 0) > tasks.reduce((s, e) => s + e.dur!, 0)) tasks = t;
+  if (!tasks.length) return { windows: [], tasks: [] };
+  tasks.sort((a, b) => a.ts - b.ts);
+  // Keep top-level tasks only (a nested run loop would otherwise be counted twice).
+  let reach = -Infinity;
+  tasks = tasks.filter((e) => { if (e.ts < reach) return false; reach = e.ts + e.dur!; return true; });
+  const t0 = tasks[0]!.ts, t1 = tasks.at(-1)!.ts + tasks.at(-1)!.dur!;
+  const w = FRAME_MS * 1000;
+  const windows = new Array<number>(Math.ceil((t1 - t0) / w)).fill(0);
+  for (const e of tasks) {
+    let s = e.ts - t0;
+    const end = s + e.dur!;
+    while (s < end) {
+      const k = Math.floor(s / w);
+      const edge = (k + 1) * w;
+      const take = Math.min(end, edge) - s;
+      windows[k] = (windows[k] ?? 0) + take / 1000;
+      s += take;
+    }
+  }
+  return { windows, tasks: tasks.map((e) => e.dur! / 1000) };
+}
+
+async function main(): Promise<void> {
+  const outDir = await mkdtemp(join(tmpdir(), 'tessera-bench-ui-'));
+  const configFile = fileURLToPath(new URL('./ui-vite.config.ts', import.meta.url));
+  const step = (m: string): void => { process.stderr.write(`[bench:ui] ${m}\n`); };
+  step('building renderer/bench.html with vite');
+  await build({ configFile, build: { outDir, emptyOutDir: true } });
+  const { server, url } = await serve(outDir);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'],
+  });
+  const shots: string[] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    step(`loading ${url} in Chromium`);
+    await page.goto(url);
+    await page.waitForFunction(() => 'tesseraBench' in window, null, { timeout: 30_000 });
+    await page.evaluate(([hz, n, p]) => (window as unknown as { tesseraBench: { start(a: number, b: number, c: number): Promise<void> } }).tesseraBench.start(hz!, n!, p!), [HZ, TORRENTS, PIECES]);
+    step(`feed running; warming up, then measuring for ${SECONDS} s`);
+    await page.waitForTimeout(2000); // warm-up: JIT, first layouts
+
+    step('tracing');
+    await browser.startTracing(page, { categories: ['toplevel'] });
+    const r = await page.evaluate((d) => (window as unknown as { tesseraBench: { measure(ms: number): Promise<{ frames: number[]; longTasks: number[]; bytes: number; seconds: number; events: number; details: number; heap: number | null }> } }).tesseraBench.measure(d), SECONDS * 1000);
+    step('measured; reading the trace');
+    const traceBuf = await browser.stopTracing();
+    if (process.env['BENCH_TRACE']) await writeFile(process.env['BENCH_TRACE'], traceBuf);
+    const trace = JSON.parse(traceBuf.toString('utf8')) as { traceEvents: TraceEvent[] };
+
+    step(`trace: ${trace.traceEvents.length} events`);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+
+    step('screenshots');
+    const shot = join(tmpdir(), 'tessera-ui-light.png');
+    await page.screenshot({ path: shot });
+    shots.push(shot);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(600);
+    const dark = join(tmpdir(), 'tessera-ui-dark.png');
+    await page.screenshot({ path: dark });
+    shots.push(dark);
+    await page.evaluate(() => (window as unknown as { tesseraBench: { stop(): void } }).tesseraBench.stop());
+
+    const frames = [...r.frames].sort((a, b) => a - b);
+    const { windows, tasks } = busyPerFrame(trace);
+    const busy = [...windows].sort((a, b) => a - b);
+    const dropped = r.frames.filter((f) => f > FRAME_MS * 1.5).length;
+    const rows: Array<[string, string]> = [
+      ['load', `${TORRENTS} torrents, 1 selected of ${PIECES.toLocaleString('en-US')} pieces (Pieces tab), ${HZ} Hz, ${r.seconds.toFixed(1)} s`],
+      ['frame interval (rAF) p50 / p99 / max', `${ms(pct(frames, 50))} / ${ms(pct(frames, 99))} / ${ms(frames.at(-1) ?? NaN)}  (${frames.length} frames, ${dropped} over 25 ms)`],
+      ['main-thread work per 16.7 ms frame p50 / p99 / max', busy.length ? `${ms(pct(busy, 50))} / ${ms(pct(busy, 99))} / ${ms(busy.at(-1)!)}  (${busy.length} windows)` : 'no trace data'],
+      ['longest main-thread task', tasks.length ? `${ms(Math.max(...tasks))} (${tasks.filter((t) => t > 16).length} tasks over 16 ms)` : 'no trace data'],
+      ['long tasks (> 50 ms)', `${r.longTasks.length}${r.longTasks.length ? `, longest ${ms(Math.max(...r.longTasks))}` : ''}`],
+      ['renderer JS heap after GC (CDP)', `${(heap.usedSize / 1048576).toFixed(1)} MiB of ${(heap.totalSize / 1048576).toFixed(1)} MiB`],
+      ['snapshot bytes / s (wire encoding)', `${(r.bytes / r.seconds / 1024).toFixed(0)} KiB/s  (${r.events} messages, ${r.details} detail frames)`],
+      ['target: p99 work per frame < 16 ms', busy.length ? (pct(busy, 99) < 16 ? 'MET' : 'NOT MET') : 'unknown'],
+    ];
+    const wcol = Math.max(...rows.map(([k]) => k.length));
+    console.log('\nTessera UI benchmark (Chromium headless, --disable-gpu; noisy on a shared machine)');
+    for (const [k, v] of rows) console.log(`  ${k.padEnd(wcol)}  ${v}`);
+    console.log(`  screenshots: ${shots.join(', ')}`);
+    if (errors.length) { console.log('  page errors:'); for (const e of errors.slice(0, 10)) console.log(`    ${e}`); process.exitCode = 1; }
+  } finally {
+    await browser.close();
+    server.close();
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => { console.error(e); process.exit(1); });
