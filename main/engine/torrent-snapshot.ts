@@ -80,7 +80,7 @@ export function torrentDetail(t: Torrent): TorrentDetail {
     downloading: picker.downloadingBitfield().bytes,
     availability: avail,
     seedCount: picker.availability.seeds,
-    peers: [...t.peers.values()].map((p) => p.summary(pc)),
+    peers: [...t.peers.values()].map((p) => p.summary(pc)).concat(t.webSeeds.summaries()),
     files,
     trackers: t.announcer.trackers(),
   };

@@ -28,6 +28,7 @@ import { checkPieces } from './torrent-check.ts';
 import { PeerDialer } from './torrent-peers.ts';
 import { runChoker } from './torrent-choke.ts';
 import { installExtensions, type TorrentExtensions } from './torrent-extensions.ts';
+import { WebSeeds } from './webseed/web-seed.ts';
 import type { PeerLimits } from './peer-limits.ts';
 import type { EncryptionPolicy, PeerSocket } from './transport/peer-socket.ts';
 import { ownIPv6 } from './transport/addresses.ts';
@@ -163,7 +164,15 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     });
     this.#pendingInit = init;
     this.#ext = installExtensions(this);
+    this.webSeeds = new WebSeeds({
+      meta, infoHash: this.infoHash, picker: () => this.picker, downloading: () => this.status === 'downloading' && !this.paused,
+      block: (piece, begin, data, key) => { this.#assembler.block(piece, begin, data, key); },
+      received: (n) => this.down.add(n), warning: (m) => this.emit('warning', m),
+    });
   }
+
+  /** BEP 19 / BEP 17 web seeds: sources for the picker beside the peers (webseed/web-seed.ts). */
+  readonly webSeeds: WebSeeds;
 
   /** ut_metadata and ut_pex for this torrent (torrent-extensions.ts). */
   readonly #ext: TorrentExtensions;
@@ -440,6 +449,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   #onFailed(piece: number, contributors: number[]): void {
     this.emit('warning', `piece ${piece} failed its hash check`);
+    this.webSeeds.failed(contributors);
     for (const key of contributors) {
       const peer = this.peers.get(key);
       if (peer === undefined) continue;
@@ -509,6 +519,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       } else if (peer.amInterested) updateInterest(this.#ctx, peer, now);
     }
     this.#ext.tick(now);
+    this.webSeeds.tick(now);
     if (this.status === 'seeding') {
       this.seedingMs += Math.max(0, Math.min(dt, 5000));
       if (this.#stopRuleReached()) {
@@ -538,6 +549,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.dialer.close();
+    this.webSeeds.close();
     for (const p of [...this.peers.values()]) this.#drop(p, 'stopping');
     this.#assembler.close();
     this.#uploader.close();
