@@ -1,0 +1,81 @@
+// BEP 52 piece verification: a piece of a v2 (or hybrid) torrent is right when the merkle root of
+// its 16 KiB leaf hashes equals the file's piece-layer entry — or, for a file of at most one
+// piece, the file's pieces root. Leaves past the file's end are zero hashes (pieces never span
+// files in v2; in a hybrid the tail of a file's last piece is BEP 47 padding, covered only by SHA-1).
+// Pure apart from node:crypto.
+import { createHash } from 'node:crypto';
+import { TesseraError } from '../errors.ts';
+import { BLOCK, merkleRoot, nextPow2 } from '../metainfo/merkle.ts';
+import { toHex } from '../metainfo/hex.ts';
+import type { Metainfo } from '../metainfo/types.ts';
+
+const ZERO32 = new Uint8Array(32);
+
+export interface MerkleTarget {
+  /** The expected subtree root. */
+  root: Uint8Array;
+  /** Leaves in the subtree (a power of two): pieceLength / 16 KiB, or fewer for a one-piece file. */
+  width: number;
+  /** File bytes at the start of the piece (the rest, if any, is padding). */
+  dataLength: number;
+}
+
+export class MerkleVerifier {
+  readonly #pieceLength: number;
+  /** Per piece: index into #files, or -1 for a piece with no v2 data. */
+  readonly #fileOf: Int32Array;
+  readonly #files: Array<{ first: number; length: number; root: Uint8Array; layer: Uint8Array | undefined }> = [];
+
+  /** Throws METAINFO_INVALID when a file is not piece-aligned or its piece layer is missing. */
+  constructor(meta: Metainfo, pieceCount: number) {
+    const pl = meta.pieceLength;
+    if (pl < BLOCK || pl % BLOCK !== 0) throw new TesseraError('METAINFO_INVALID', `v2 piece length ${pl} is not a multiple of 16 KiB`);
+    this.#pieceLength = pl;
+    this.#fileOf = new Int32Array(pieceCount).fill(-1);
+    for (const f of meta.files) {
+      if (f.padding || f.length === 0) continue;
+      if (f.piecesRoot === undefined) throw new TesseraError('METAINFO_INVALID', `file ${f.path.join('/')} has no pieces root`);
+      if (f.offset % pl !== 0) throw new TesseraError('METAINFO_INVALID', `file ${f.path.join('/')} does not start on a piece boundary`);
+      const first = f.offset / pl;
+      const count = Math.ceil(f.length / pl);
+      let layer: Uint8Array | undefined;
+      if (count > 1) {
+        layer = meta.pieceLayers?.get(toHex(f.piecesRoot));
+        if (layer === undefined || layer.length !== count * 32) {
+          throw new TesseraError('METAINFO_INVALID', `no piece layer for ${f.path.join('/')} (a magnet without hash requests cannot verify it)`);
+        }
+      }
+      if (first + count > pieceCount) throw new TesseraError('METAINFO_INVALID', `file ${f.path.join('/')} runs past the last piece`);
+      const idx = this.#files.length;
+      this.#files.push({ first, length: f.length, root: f.piecesRoot, layer });
+      for (let p = first; p < first + count; p++) this.#fileOf[p] = idx;
+    }
+  }
+
+  target(piece: number): MerkleTarget | undefined {
+    const fi = this.#fileOf[piece];
+    if (fi === undefined || fi < 0) return undefined;
+    const f = this.#files[fi];
+    if (f === undefined) return undefined;
+    const pl = this.#pieceLength;
+    if (f.layer === undefined) return { root: f.root, width: nextPow2(Math.ceil(f.length / BLOCK)), dataLength: f.length };
+    const k = piece - f.first;
+    return { root: f.layer.subarray(k * 32, k * 32 + 32), width: pl / BLOCK, dataLength: Math.min(pl, f.length - k * pl) };
+  }
+
+  /** Does `data` (the piece's bytes from offset 0) hash to the expected root? A piece with no v2 data passes. */
+  verify(piece: number, data: Uint8Array): boolean {
+    const t = this.target(piece);
+    if (t === undefined) return (this.#fileOf[piece] ?? -2) === -1;
+    if (data.length < t.dataLength) return false;
+    const leaves = Math.ceil(t.dataLength / BLOCK);
+    const hashes = new Uint8Array(leaves * 32);
+    for (let i = 0; i < leaves; i++) {
+      const from = i * BLOCK;
+      hashes.set(createHash('sha256').update(data.subarray(from, Math.min(t.dataLength, from + BLOCK))).digest(), i * 32);
+    }
+    const root = merkleRoot(hashes, t.width, ZERO32);
+    for (let i = 0; i < 32; i++) if (root[i] !== t.root[i]) return false;
+    return true;
+  }
+}
