@@ -179,9 +179,9 @@ export class MagnetManager {
   }
 
   /** Info-hashes of magnets that are fetching (for DHT lookups). */
-  active(): Array<{ id: string; infoHash: Uint8Array }> {
-    const out: Array<{ id: string; infoHash: Uint8Array }> = [];
-    for (const p of this.#pending.values()) if (p.fetcher !== undefined) out.push({ id: p.entry.id, infoHash: p.fetcher.infoHash });
+  active(): Array<{ id: string; infoHash: Uint8Array; peers: number }> {
+    const out: Array<{ id: string; infoHash: Uint8Array; peers: number }> = [];
+    for (const p of this.#pending.values()) if (p.fetcher !== undefined) out.push({ id: p.entry.id, infoHash: p.fetcher.infoHash, peers: p.fetcher.peerCount });
     return out;
   }
 

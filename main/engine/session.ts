@@ -22,6 +22,7 @@ import { Torrent } from './torrent.ts';
 import { torrentDetail, torrentSummary } from './torrent-snapshot.ts';
 import { MagnetManager, magnetHooks, magnetId } from './session-magnet.ts';
 import { parseMagnet } from './metainfo/magnet.ts';
+import { SessionDht, type SessionDhtHooks, type SessionDhtOptions } from './session-dht.ts';
 
 export interface SessionSettings {
   downloadDir: string;
@@ -41,6 +42,8 @@ export interface SessionOptions {
   stateDir: string;
   settings?: Partial<SessionSettings>;
   listenHost?: string;
+  /** BEP 5 DHT: absent = off. Bootstrap nodes are only what is given here (none by default). */
+  dht?: SessionDhtOptions;
 }
 
 export interface AddTorrentOptions {
@@ -92,6 +95,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #closed = false;
   #skeys = new SkeyTable();
   readonly #magnets: MagnetManager;
+  #dht: SessionDht | undefined;
 
   private constructor(settings: SessionSettings, listener: Listener, listenHost: string, store: SessionStore) {
     super();
@@ -140,7 +144,25 @@ export class Session extends EventEmitter<SessionEvents> {
       }
     }
     await session.#magnets.load();
+    if (opts.dht !== undefined) session.#dht = await SessionDht.start(opts.stateDir, host, opts.dht, session.#dhtHooks());
     return session;
+  }
+
+  /** The session's DHT node (undefined when the DHT is off). */
+  get dht(): SessionDht | undefined {
+    return this.#dht;
+  }
+
+  #dhtHooks(): SessionDhtHooks {
+    return {
+      targets: () => [...this.#torrents.values()]
+        .filter((t) => !t.paused && !t.meta.private && (t.status === 'downloading' || t.status === 'seeding'))
+        .map((t) => ({ id: t.id, infoHash: t.infoHash, peers: t.peers.size }))
+        .concat(this.#magnets.active()),
+      peer: (id, host, port) => { const t = this.#torrents.get(id); if (t !== undefined) t.addPeer(host, port, 'dht'); else this.#magnets.addPeer(id, host, port, 'dht'); },
+      listenPort: () => this.port,
+      warning: (m) => this.emit('torrent:warning', '', m),
+    };
   }
 
   get port(): number {
@@ -315,6 +337,7 @@ export class Session extends EventEmitter<SessionEvents> {
     clearInterval(this.#flush);
     await this.#listener.close().catch(() => undefined);
     await this.#magnets.close().catch(() => undefined);
+    await this.#dht?.close().catch(() => undefined);
     const all = [...this.#torrents.values()];
     await Promise.all(all.map((t) => t.stop().catch(() => undefined)));
     for (const t of all) this.#dirty.add(t.id);
