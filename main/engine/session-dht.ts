@@ -24,6 +24,9 @@ export interface SessionDhtHooks {
   warning(message: string): void;
 }
 
+/** The usual public bootstrap routers, for users who turn the DHT on without naming nodes (never used by tests). */
+export const PUBLIC_BOOTSTRAP = ['router.bittorrent.com:6881', 'router.utorrent.com:6881', 'dht.transmissionbt.com:6881'];
+
 const SOON_MS = 15_000;
 const LATER_MS = 15 * 60_000;
 const FEW_PEERS = 5;
@@ -49,7 +52,9 @@ export class SessionDht {
   }
 
   static async start(stateDir: string, host: string, o: SessionDhtOptions, hooks: SessionDhtHooks): Promise<SessionDht> {
-    const node = await DhtNode.start({ port: o.port ?? 0, host: o.host ?? host, bootstrap: o.bootstrap ?? [], stateFile: join(stateDir, 'dht.json') });
+    // bittorrent-dht speaks IPv4 only (no BEP 32): a dual-stack TCP listen host ('::') means 0.0.0.0 here.
+    const bind = o.host ?? (host.includes(':') ? '0.0.0.0' : host);
+    const node = await DhtNode.start({ port: o.port ?? 0, host: bind, bootstrap: o.bootstrap ?? [], stateFile: join(stateDir, 'dht.json') });
     return new SessionDht(node, hooks);
   }
 

@@ -150,6 +150,8 @@ export function register(program: Command): void {
     .option('--max-up <rate>', 'upload limit, e.g. 500k, 2M (bytes/s)')
     .option('--max-down <rate>', 'download limit, e.g. 500k, 2M (bytes/s)')
     .option('--state <dir>', 'resume-data folder (default: $XDG_STATE_HOME/tessera/cli/<info-hash>)')
+    .option('--dht', 'magnets: find peers through the DHT (BEP 5), bootstrapping from the public routers')
+    .option('--dht-bootstrap <host:port...>', 'magnets: DHT bootstrap nodes instead of the public routers (implies --dht)')
     .action(async (file: string, o: TransferOptions & { out: string; files?: string; seed?: boolean }) => {
       if (/^magnet:\?/i.test(file)) return (await import('./download-magnet.ts')).downloadMagnet(file, o);
       const bytes = await readTorrent(file);

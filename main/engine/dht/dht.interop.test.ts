@@ -65,3 +65,40 @@ test('a magnet with only an info-hash downloads from a libtorrent seed found thr
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('tessera download <magnet> --dht-bootstrap finds a libtorrent seed through the DHT', { timeout: 90_000 }, async (t) => {
+  if (!requireTools(t, 'libtorrent', 'mktorrent')) return;
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-dhtcli-'));
+  const src = join(dir, 'seed', 'payload');
+  await makePayload(src, FILES);
+  const torrent = join(dir, 'x.torrent');
+  const id = toHex(parseTorrent(await makeTorrent(src, torrent, { log2Piece: 15 })).infoHashV1 as Uint8Array);
+  const bin = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
+  // The CLI's only bootstrap node is a dead loopback port: libtorrent bootstraps from the CLI instead.
+  const cli = spawn(process.execPath, [bin, 'download', `magnet:?xt=urn:btih:${id}`, '--out', join(dir, 'dl'), '--port', '0', '--host', '127.0.0.1',
+    '--state', join(dir, 'state'), '--dht-bootstrap', '127.0.0.1:9'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let cliOut = '';
+  cli.stdout.on('data', (d: Buffer) => { cliOut += d.toString(); });
+  cli.stderr.on('data', (d: Buffer) => { if (cliOut.length < 100_000) cliOut += d.toString(); });
+  const cliExit = new Promise<number | null>((r) => cli.once('exit', (c) => r(c)));
+  let lt: ReturnType<typeof spawn> | undefined;
+  try {
+    await waitUntil(() => /DHT on UDP port (\d+)/.test(cliOut), 20_000, 'the CLI to report its DHT port');
+    const dhtPort = Number(/DHT on UDP port (\d+)/.exec(cliOut)?.[1]);
+    lt = spawn(PYTHON, [SCRIPT, '--torrent', torrent, '--save', join(dir, 'seed'), '--bootstrap', `127.0.0.1:${dhtPort}`, '--timeout', '85'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const code = await Promise.race([cliExit, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 70_000).unref())]);
+    assert.equal(code, 0, cliOut);
+    assert.deepEqual(await diffFiles(src, join(dir, 'dl', 'payload'), FILES.map((f) => f.path)), []);
+  } finally {
+    cli.kill('SIGKILL');
+    if (lt !== undefined && lt.exitCode === null && lt.signalCode === null) {
+      const p = lt;
+      const gone = new Promise<void>((r) => p.once('exit', () => r()));
+      p.stdin?.end();
+      const kill = setTimeout(() => p.kill('SIGKILL'), 5000);
+      await gone;
+      clearTimeout(kill);
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+});
