@@ -155,11 +155,8 @@ function onPiece(ctx: WireContext, peer: PeerState, index: number, begin: number
   }
   // Download rate limit: stop reading this socket until the bucket allows the bytes just taken.
   const wait = ctx.downBucket.request(block.length);
-  if (wait > 0 && !peer.conn.readPaused) {
-    peer.conn.pauseReading();
-    setTimeout(() => peer.conn.resumeReading(), Math.min(wait, 2000)).unref();
-  }
-  fillRequests(ctx, peer, now);
+  if (wait > 0) peer.conn.pauseReadingFor(Math.min(wait, 10_000));
+  // The pipeline is refilled once per socket read (the connection's 'batch' event), not per block.
 }
 
 /** Every outstanding request to this peer goes back to the pool (choke without fast ext, timeout, gone). */
@@ -188,17 +185,20 @@ export function fillRequests(ctx: WireContext, peer: PeerState, now: number): vo
   if (!peer.amInterested || peer.conn.closed || !ctx.downloading()) return;
   const choked = peer.peerChoking;
   if (choked && peer.allowedFast.size === 0) return;
-  const depth = Math.min(requestDepth(peer.down.rate()), peer.maxRequests);
+  let depth = Math.min(requestDepth(peer.down.rate()), peer.maxRequests);
+  // Under a download limit, a quarter second's worth in flight: whatever we request arrives in one
+  // read, and a deep pipeline would land as a burst above the limit before the bucket can pause us.
+  const limit = ctx.downBucket.rate;
+  if (limit > 0) depth = Math.min(depth, Math.max(4, Math.ceil(limit / 4 / 16384)));
   const free = depth - peer.requested.size;
-  if (free <= 0 || (peer.requested.size > 0 && free < Math.min(8, depth >> 2))) return;
+  // Refill in batches of an eighth of the depth: one small write per ~60 blocks on a fast link.
+  if (free <= 0 || (peer.requested.size > 0 && free < Math.max(4, depth >> 3))) return;
   const blocks = choked
     ? ctx.picker.pick(peer.has, peer.key, free, { allowedFast: peer.allowedFast })
     : ctx.picker.pick(peer.has, peer.key, free);
   if (blocks.length === 0) return;
-  const msgs: WireMessage[] = [];
   for (const b of blocks) {
     peer.requested.set(blockKey(b.piece, b.begin), { piece: b.piece, begin: b.begin, length: b.length, at: now });
-    msgs.push({ type: 'request', index: b.piece, begin: b.begin, length: b.length });
   }
-  peer.conn.sendMany(msgs);
+  peer.conn.sendRequests(blocks);
 }

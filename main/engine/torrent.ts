@@ -9,7 +9,9 @@ import { TesseraError } from './errors.ts';
 import type { Metainfo } from './metainfo/types.ts';
 import { toHex } from './metainfo/hex.ts';
 import type { HashPool } from './hashing/hash-pool.ts';
-import { PieceMap } from './storage/piece-map.ts';
+import type { PieceMap } from './storage/piece-map.ts';
+import { irregularPieceSizes, merkleVerifierOf, pieceMapOf, torrentIdentity } from './torrent-v2.ts';
+import type { MerkleVerifier } from './pieces/merkle-verify.ts';
 import { FsStore, contentRoot } from './storage/fs-store.ts';
 import { PiecePicker } from './pieces/picker.ts';
 import { piecePriorities, priorityFromName } from './pieces/file-priorities.ts';
@@ -80,8 +82,13 @@ export interface TorrentInit {
 
 export class Torrent extends EventEmitter<TorrentEvents> {
   readonly meta: Metainfo;
+  /** v1 info-hash, or the v2 one truncated to 20 bytes for a v2-only torrent. */
   readonly infoHash: Uint8Array;
   readonly id: string;
+  /** Every hash peers may name this torrent by (a hybrid is in the v1 and the v2 swarm). */
+  readonly skeys: readonly Uint8Array[];
+  readonly #merkle: MerkleVerifier | undefined;
+  readonly #pieceSizes: Uint32Array | undefined;
   readonly pieceMap: PieceMap;
   readonly savePath: string;
   readonly addedAt: number;
@@ -117,15 +124,14 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   constructor(meta: Metainfo, deps: TorrentDeps, init: TorrentInit) {
     super();
-    if (meta.infoHashV1 === undefined || meta.pieces === undefined) {
-      throw new TesseraError('METAINFO_INVALID', 'only v1 and hybrid torrents can be downloaded for now');
-    }
+    const ident = torrentIdentity(meta);
     if (meta.pieceLength > MAX_PIECE_LENGTH) {
       throw new TesseraError('LIMIT_EXCEEDED', `piece length ${meta.pieceLength} is above the supported ${MAX_PIECE_LENGTH}`);
     }
     this.meta = meta;
-    this.infoHash = meta.infoHashV1;
-    this.id = toHex(meta.infoHashV1);
+    this.infoHash = ident.infoHash;
+    this.id = ident.id;
+    this.skeys = ident.skeys;
     this.#deps = deps;
     this.savePath = init.savePath;
     this.addedAt = init.addedAt;
@@ -137,7 +143,9 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.maxConnections = init.maxConnections;
     this.seedRatioLimit = init.seedRatioLimit;
     this.seedTimeLimit = init.seedTimeLimit;
-    this.pieceMap = new PieceMap(meta.files, meta.pieceLength, meta.totalLength);
+    this.pieceMap = pieceMapOf(meta);
+    this.#pieceSizes = irregularPieceSizes(this.pieceMap);
+    this.#merkle = merkleVerifierOf(meta, this.pieceMap.pieceCount);
     this.fileDone = new Float64Array(meta.files.length);
     this.#store = new FsStore(contentRoot(init.savePath, meta), meta.files, this.pieceMap,
       init.partFile !== undefined ? { partFile: init.partFile } : {});
@@ -192,8 +200,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   get assemblerBytes(): number { return this.#assembler.bufferedBytes; }
 
   #newPicker(have: Bitfield): PiecePicker {
-    const p = new PiecePicker({ pieceLength: this.meta.pieceLength, totalLength: this.meta.totalLength, have,
-      priorities: this.#piecePrio() });
+    const p = new PiecePicker({ pieceLength: this.meta.pieceLength, totalLength: this.pieceMap.totalLength, have,
+      priorities: this.#piecePrio(), ...(this.#pieceSizes !== undefined ? { pieceSizes: this.#pieceSizes } : {}) });
     return p;
   }
 
@@ -207,9 +215,15 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     return piecePriorities(this.meta.files, this.pieceMap, this.filePriorities.map(priorityFromName));
   }
 
+  /** The assembler's BEP 52 check, for v2 and hybrid torrents. */
+  #merkleCheck(): { merkle?: (piece: number, data: Uint8Array) => boolean } {
+    const m = this.#merkle;
+    return m !== undefined ? { merkle: (piece, data) => m.verify(piece, data) } : {};
+  }
+
   #newAssembler(): PieceAssembler {
     return new PieceAssembler({
-      picker: this.picker, store: this.#store, hashPool: this.#deps.hashPool, pieceHashes: this.meta.pieces as Uint8Array,
+      picker: this.picker, store: this.#store, pieceHashes: this.meta.pieces, ...this.#merkleCheck(),
       sink: { verified: (p) => this.#onVerified(p), failed: (p, who) => this.#onFailed(p, who), error: (e) => this.#onStorageError(e) },
     });
   }
@@ -271,8 +285,9 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       for (const i of toCheck) if (bf.get(i)) bf.clear(i);
       this.resumedPieces = bf.count();
     }
-    const { good, hashed } = await checkPieces(this.#store, this.#deps.hashPool, this.meta.pieces as Uint8Array, this.pieceMap,
-      this.meta.files.map((f) => f.length), toCheck, () => this.#stopped);
+    const merkle = this.#merkle;
+    const { good, hashed } = await checkPieces(this.#store, this.#deps.hashPool, this.meta.pieces, this.pieceMap,
+      this.meta.files.map((f) => f.length), toCheck, () => this.#stopped, merkle !== undefined ? (p, d) => merkle.verify(p, d) : undefined);
     this.recheckedPieces = hashed;
     for (const i of good) bf.set(i);
     this.picker = this.#newPicker(bf);
@@ -357,7 +372,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     if (o.acquired !== true && !this.#deps.limits.acquire()) { socket.destroy(); return; }
     const now = Date.now();
     const conn = new PeerConnection(socket, {
-      infoHash: this.infoHash, peerId: this.#deps.peerId, pieceCount: this.pieceMap.pieceCount, incoming: o.incoming, now,
+      // An incoming peer of a hybrid may be in either swarm: answer with the hash it used.
+      infoHash: o.handshake?.infoHash ?? this.infoHash, peerId: this.#deps.peerId, pieceCount: this.pieceMap.pieceCount, incoming: o.incoming, now,
       ...(o.handshake !== undefined ? { remoteHandshake: o.handshake } : {}),
       ...(o.leftover !== undefined ? { leftover: o.leftover } : {}),
     });
@@ -383,6 +399,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       }
     });
     conn.on('drain', () => this.#uploader.serve(peer));
+    conn.on('batch', () => { if (registered && this.status === 'downloading') fillRequests(this.#ctx, peer, Date.now()); });
     conn.on('close', () => {
       this.#deps.limits.release();
       if (registered) {

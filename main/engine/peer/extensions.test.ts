@@ -39,9 +39,11 @@ test('extension protocol between two Tessera peers: handshake stored, messages r
   const src = join(dir, 'seed', 'payload');
   await makePayload(src, [{ path: 'a.bin', size: 300_000 }]);
   const { bytes } = await createTorrent(src, { pieceLength: 16384, creationDate: null });
-  const open = (name: string): Promise<Session> => Session.open({ stateDir: join(dir, name), listenHost: '127.0.0.1', settings: { listenPort: 0 } });
+  const open = (name: string, maxDownloadRate = 0): Promise<Session> =>
+    Session.open({ stateDir: join(dir, name), listenHost: '127.0.0.1', settings: { listenPort: 0, maxDownloadRate } });
   const seed = await open('s');
-  const leech = await open('l');
+  // A slow leecher: the connection must outlive the checks below (a finished leecher drops the seed).
+  const leech = await open('l', 100 * 1024);
   try {
     const s = await seed.addTorrent(bytes, { savePath: join(dir, 'seed') });
     await waitUntil(() => seed.summaries()[0]?.status === 'seeding', 20_000, 'the seed check');

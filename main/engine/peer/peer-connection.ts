@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { PeerSocket } from '../transport/peer-socket.ts';
 import { TesseraError } from '../errors.ts';
 import { WireDecoder } from '../wire/decoder.ts';
+import { setReadSink } from '../transport/tcp.ts';
 import { encodeHandshake, type Handshake } from '../wire/handshake.ts';
 import { encodeMessage, encodePieceHeader, type WireMessage } from '../wire/messages.ts';
 
@@ -19,7 +20,13 @@ export const SEND_HIGH_WATER = 1 << 20;
 
 export type PeerConnectionEvents = {
   handshake: [Handshake];
+  /**
+   * A decoded message. A piece's `block` may be a view of a reused read buffer: use or copy it
+   * before returning (bitfield and extended payloads are always the listener's to keep).
+   */
   message: [WireMessage];
+  /** Every message of one socket read has been emitted: the place to refill request pipelines. */
+  batch: [];
   drain: [];
   close: [reason: string];
 };
@@ -70,7 +77,9 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   /** Send our handshake and start reading. Events fire from here on. */
   start(): void {
-    this.socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    // Dialled TCP sockets read zero-copy into a shared buffer; anything else (incoming, MSE) by 'data'.
+    const zeroCopy = setReadSink(this.socket, (chunk) => this.#onData(chunk, true));
+    if (!zeroCopy) this.socket.on('data', (chunk: Buffer) => this.#onData(chunk, false));
     this.socket.on('drain', () => this.emit('drain'));
     this.socket.on('close', () => this.#closed('socket closed'));
     this.socket.on('end', () => this.close('peer ended the connection'));
@@ -87,7 +96,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     }
   }
 
-  #onData(chunk: Uint8Array): void {
+  /** `transient`: the chunk's memory is reused after this call, so nothing may keep a view of it. */
+  #onData(chunk: Uint8Array, transient = false): void {
     if (this.closed) return;
     this.bytesIn += chunk.length;
     this.lastRecv = Date.now();
@@ -103,9 +113,13 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
           this.emit('handshake', ev);
         } else {
           if (this.remote === undefined) throw new TesseraError('WIRE_PROTOCOL', 'message before handshake');
+          if (transient) ownPayload(ev);
           this.emit('message', ev);
         }
       }
+      if (this.closed) return;
+      if (transient) this.#decoder.retain();
+      this.emit('batch');
     } catch (e) {
       this.close(e instanceof Error ? e.message : String(e));
     }
@@ -131,6 +145,22 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.#write(encodePieceHeader(index, begin, block.length));
     this.#write(block);
     process.nextTick(uncork, this.socket);
+  }
+
+  /** A burst of REQUEST messages encoded straight into one buffer: one write, one allocation. */
+  sendRequests(blocks: ReadonlyArray<{ piece: number; begin: number; length: number }>): void {
+    if (this.closed || blocks.length === 0) return;
+    const out = Buffer.allocUnsafe(17 * blocks.length);
+    let o = 0;
+    for (const b of blocks) {
+      out.writeUInt32BE(13, o);
+      out[o + 4] = 6; // MessageId.request
+      out.writeUInt32BE(b.piece, o + 5);
+      out.writeUInt32BE(b.begin, o + 9);
+      out.writeUInt32BE(b.length, o + 13);
+      o += 17;
+    }
+    this.#write(out);
   }
 
   /** Several small messages (e.g. a burst of requests) in one syscall. */
@@ -164,6 +194,24 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     if (this.#readPaused && !this.closed) { this.#readPaused = false; this.socket.resume(); }
   }
 
+  #resumeTimer: NodeJS.Timeout | undefined;
+  #resumeAt = 0;
+
+  /**
+   * Stop reading for at least `ms` (the download limit's debt). Calls while paused push the resume
+   * time out: a read carries many blocks, and the wait after the last one is the one that counts.
+   */
+  pauseReadingFor(ms: number): void {
+    if (this.closed || ms <= 0) return;
+    const at = performance.now() + ms;
+    if (at <= this.#resumeAt && this.#resumeTimer !== undefined) return;
+    this.#resumeAt = at;
+    this.pauseReading();
+    if (this.#resumeTimer !== undefined) clearTimeout(this.#resumeTimer);
+    this.#resumeTimer = setTimeout(() => { this.#resumeTimer = undefined; this.#resumeAt = 0; this.resumeReading(); }, ms);
+    this.#resumeTimer.unref();
+  }
+
   get readPaused(): boolean {
     return this.#readPaused;
   }
@@ -184,6 +232,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   close(reason: string): void {
     if (this.closed) return;
+    if (this.#resumeTimer !== undefined) clearTimeout(this.#resumeTimer);
     this.socket.destroy();
     this.#closed(reason);
   }
@@ -193,6 +242,12 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.closed = true;
     this.emit('close', reason);
   }
+}
+
+/** Copy the payloads listeners may keep (rare messages); piece blocks stay views (copied by the assembler). */
+function ownPayload(m: WireMessage): void {
+  if (m.type === 'bitfield') m.bytes = m.bytes.slice();
+  else if (m.type === 'extended' || m.type === 'unknown') m.payload = m.payload.slice();
 }
 
 function uncork(s: PeerSocket): void {

@@ -1,7 +1,46 @@
 // TCP edge of the engine: a listening socket and outgoing dials, both bounded by timeouts.
 // Nothing here knows about BitTorrent; the session routes accepted sockets by their handshake.
 import net from 'node:net';
+import { Readable } from 'node:stream';
 import { TesseraError } from '../errors.ts';
+
+/**
+ * Outgoing sockets read into this one buffer (net's `onread`) instead of a fresh 64 KiB Buffer per
+ * read: no allocation and no GC per read, and a read can take up to 1 MiB. One buffer serves every
+ * socket because a read callback runs to completion before the next read into it: whoever takes
+ * the bytes (a ReadSink) must use or copy them before returning.
+ */
+const READ_BUFFER_SIZE = 1 << 20;
+let readBuffer: Uint8Array | undefined;
+const sharedReadBuffer = (): Uint8Array => (readBuffer ??= new Uint8Array(READ_BUFFER_SIZE));
+
+/** Takes bytes valid only for the duration of the call (they live in the shared read buffer). */
+export type ReadSink = (chunk: Uint8Array) => void;
+const sinks = new WeakMap<net.Socket, ReadSink | null>();
+
+/**
+ * Route a dialled socket's reads to `sink` (zero-copy). Returns false for sockets that were not
+ * dialled here (incoming, or a stream layered on top such as MSE): use 'data' events for those.
+ * Bytes that arrived before the sink was set are delivered to it first.
+ */
+export function setReadSink(socket: object, sink: ReadSink): boolean {
+  if (!(socket instanceof net.Socket) || !sinks.has(socket)) return false;
+  sinks.set(socket, sink);
+  for (let c = socket.read() as Buffer | null; c !== null; c = socket.read() as Buffer | null) sink(c);
+  return true;
+}
+
+function onRead(socket: net.Socket, n: number, buf: Uint8Array): boolean {
+  const sink = sinks.get(socket);
+  if (sink) {
+    sink(buf.subarray(0, n));
+  } else {
+    // No sink yet (or another reader, such as an MSE handshake, uses the stream interface): hand
+    // a copy to the ordinary stream machinery so 'data' and read() behave as usual.
+    Readable.prototype.push.call(socket, Buffer.from(buf.subarray(0, n)));
+  }
+  return true;
+}
 
 export interface ListenOptions {
   host: string;
@@ -58,7 +97,11 @@ export function dial(host: string, port: number, opts: DialOptions = {}): Promis
       reject(new TesseraError('ABORTED', 'dial aborted'));
       return;
     }
-    const socket = net.connect({ host, port, noDelay: true });
+    const socket: net.Socket = net.connect({
+      host, port, noDelay: true,
+      onread: { buffer: sharedReadBuffer, callback: (n: number, buf: Uint8Array) => onRead(socket, n, buf) },
+    });
+    sinks.set(socket, null);
     const fail = (e: TesseraError): void => {
       cleanup();
       socket.destroy();

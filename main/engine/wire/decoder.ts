@@ -94,6 +94,19 @@ export class WireDecoder {
     return this.#drain();
   }
 
+  /**
+   * Copy the undecoded bytes into memory the decoder owns. Call after draining a chunk whose memory
+   * the caller is about to reuse (a socket's shared read buffer); costs at most one partial frame.
+   */
+  retain(): void {
+    if (this.#buffered === 0 || this.#failed !== null) return;
+    const own = new Uint8Array(this.#buffered);
+    this.#peekInto(own, 0);
+    this.#chunks = [own];
+    this.#head = 0;
+    this.#offset = 0;
+  }
+
   *#drain(): IterableIterator<WireEvent> {
     for (let m = this.next(); m !== null; m = this.next()) yield m;
   }
