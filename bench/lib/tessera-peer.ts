@@ -20,17 +20,19 @@ const bytes = await readFile(torrent);
 const session = await Session.open({ stateDir: state, listenHost: '127.0.0.1', settings: { listenPort: 0, maxConnectionsPerTorrent: 50 } });
 const c0 = cpu();
 if (mode === 'leech') {
+  // Timed like lt-peer.py: from the first connected peer to completion, so neither clock includes
+  // process start or the connect; CPU is this process's rusage (every thread) from before the add.
   const [host, port] = (peer ?? '').split(':');
-  const t0 = performance.now();
+  let t0 = 0;
+  const done = new Promise<void>((resolve) => session.on('torrent:completed', () => resolve()));
   const s = await session.addTorrent(bytes, { savePath: dir, peers: [{ host: host ?? '127.0.0.1', port: Number(port) }] });
+  const t = session.torrent(s.id);
   await new Promise<void>((resolve) => {
-    const check = (): void => {
-      const st = session.summaries().find((x) => x.id === s.id)?.status;
-      if (st === 'seeding' || st === 'completed') resolve();
-      else setTimeout(check, 20);
-    };
-    check();
+    const poll = setInterval(() => {
+      if ((t?.peers.size ?? 0) > 0 || t?.status !== 'downloading') { t0 = performance.now(); clearInterval(poll); resolve(); }
+    }, 1);
   });
+  await done;
   const seconds = (performance.now() - t0) / 1000;
   const c1 = cpu();
   out({ event: 'done', seconds, user: c1.user - c0.user, sys: c1.sys - c0.sys });

@@ -34,6 +34,8 @@ export interface LtPeerOptions {
   enc?: 'plaintext' | 'forced' | 'enabled';
   /** Listen address (default 127.0.0.1; '::1' for IPv6). */
   host?: string;
+  /** Status poll interval in seconds (default 0.2); the start and done times are quantised to it. */
+  interval?: number;
 }
 
 export class LtPeer {
@@ -50,6 +52,7 @@ export class LtPeer {
     if (opts.stay === true) args.push('--stay');
     if (opts.check === true) args.push('--check');
     if (opts.verbose === true) args.push('--verbose');
+    if (opts.interval !== undefined) args.push('--interval', String(opts.interval));
     if (opts.enc !== undefined) args.push('--enc', opts.enc);
     if (opts.host !== undefined) args.push('--host', opts.host);
     this.child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
