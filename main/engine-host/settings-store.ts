@@ -4,7 +4,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import type { Settings } from '../../shared/contract.ts';
 import { validateSettingsPatch } from '../../shared/validate.ts';
-import { writeFileAtomic } from './atomic-file.ts';
+import { writeFileAtomic } from '../engine/storage/atomic-write.ts';
 
 export const SETTINGS_VERSION = 1;
 

@@ -2,7 +2,7 @@
 // size are re-checked; garbage in the state folder never crashes the load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm, truncate, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, truncate, writeFile, readFile, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Metainfo } from './metainfo/types.ts';
@@ -74,6 +74,30 @@ test('a new snapshot folds the journal in; garbage state files load as "no resum
     assert.equal(await store.loadResume(t.id, m, join(dir, 'dl')), undefined);
     await writeFile(join(dir, 'state', 'torrents.json'), '[{"id": 5}, "x", {"id": "zz"}]');
     assert.deepEqual(await store.loadList(), []);
+    await store.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file complete at snapshot time and modified later is re-checked; an incomplete one is not', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-store-'));
+  try {
+    const m = meta();
+    const save = join(dir, 'dl');
+    await mkdir(join(save, 'p'), { recursive: true });
+    await writeFile(join(save, 'p', 'a'), Buffer.alloc(3 * PL));
+    await writeFile(join(save, 'p', 'b'), Buffer.alloc(3 * PL));
+    const store = new SessionStore(join(dir, 'state'));
+    const have = new Bitfield(6);
+    for (const p of [0, 1, 2, 4]) have.set(p); // a complete, b partial
+    await store.saveResume(fakeTorrent(m, save, have));
+    // Both files' mtimes move: b's because we are still writing it (fine), a's behind our back.
+    const later = new Date(Date.now() + 5000);
+    await utimes(join(save, 'p', 'a'), later, later);
+    await utimes(join(save, 'p', 'b'), later, later);
+    const r = await store.loadResume('ab'.repeat(20), m, save);
+    assert.deepEqual(r?.recheck.sort(), [0, 1, 2]);
     await store.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -6,14 +6,26 @@
 //
 // Crash safety (kill -9 at any moment): a piece is appended to the journal only after its bytes
 // were written, so snapshot ∪ journal never names a piece that is not on disk. A restart trusts
-// both and re-hashes only pieces of files that vanished, shrank or grew past their length (mtime is
-// recorded but not trusted: in-flight writes move it). A torn last journal entry is ignored.
-import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// both and re-hashes only pieces of files changed behind our back: a file that vanished, shrank or
+// grew past its length, or — for a file whose every piece was verified at snapshot time, which we
+// never write again — whose mtime moved (an incomplete file's mtime is not kept: our own in-flight
+// writes move it at any moment). A torn last journal entry is ignored.
+//
+// Durability: kill -9 loses nothing (the kernel keeps every completed write). A power cut can
+// lose the last unflushed writes; the journal is not fsynced per piece, so that window is the
+// seconds before the cut. (One design for this: the pieces helper's storage/resume-data.ts,
+// merged here and removed.)
+import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FilePriority } from '../../shared/snapshot.ts';
 import type { Metainfo } from './metainfo/types.ts';
 import { PieceMap } from './storage/piece-map.ts';
 import { safeJoin } from './storage/safe-path.ts';
+import { writeFileAtomic } from './storage/atomic-write.ts';
+import type { Bitfield } from './wire/bitfield.ts';
+
+// Re-exported for modules that imported it from here; the implementation is storage/atomic-write.ts.
+export { writeFileAtomic };
 import type { Torrent } from './torrent.ts';
 
 export interface TorrentEntry {
@@ -42,27 +54,11 @@ interface ResumeFile {
   downloaded: number;
   paused: boolean;
   filePriorities: FilePriority[];
-  files: Array<{ size: number; mtimeMs: number } | null>;
+  /** mtimeMs null: the file was not complete at snapshot time, so its mtime means nothing. */
+  files: Array<{ size: number; mtimeMs: number | null } | null>;
 }
 
 const PRIORITIES = new Set<string>(['skip', 'low', 'normal', 'high']);
-
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-  try {
-    const dir = await open(dirname(path), 'r');
-    try { await dir.sync(); } finally { await dir.close(); }
-  } catch { /* some platforms cannot fsync a directory; the rename is still atomic */ }
-}
 
 export function torrentRoot(meta: Metainfo, savePath: string): string {
   return meta.multiFile ? safeJoin(savePath, [meta.name]) : savePath;
@@ -79,6 +75,13 @@ async function fileStats(meta: Metainfo, savePath: string): Promise<Array<{ size
       return null;
     }
   }));
+}
+
+/** Whether every piece touching file i is verified (then we never write to it again). */
+function fileComplete(map: PieceMap, i: number, have: Bitfield): boolean {
+  const { first, last } = map.filePieceRange(i);
+  for (let p = first; p <= last; p++) if (!have.get(p)) return false;
+  return true;
 }
 
 export class SessionStore {
@@ -164,8 +167,14 @@ export class SessionStore {
       downloaded: t.downloaded,
       paused: t.paused,
       filePriorities: t.filePriorities,
-      files: await fileStats(t.meta, t.savePath),
+      files: [],
     };
+    const map = t.pieceMap ?? new PieceMap(t.meta.files, t.meta.pieceLength, t.meta.totalLength);
+    data.files = (await fileStats(t.meta, t.savePath)).map((st, i) => {
+      const f = t.meta.files[i];
+      if (st === null || f === undefined || f.length === 0) return st;
+      return { size: st.size, mtimeMs: fileComplete(map, i, have) ? st.mtimeMs : null };
+    });
     await writeFileAtomic(join(this.dir, `${id}.resume.json`), JSON.stringify(data));
     const prev = this.#journals.get(id) ?? Promise.resolve();
     const next = prev.then(async () => {
@@ -217,10 +226,12 @@ export class SessionStore {
       if (f === undefined || f.padding || f.length === 0) continue;
       const before = data.files[i] ?? null;
       const after = now[i] ?? null;
-      // Size only, not mtime: our own in-flight writes move mtime at any moment, so an mtime rule
-      // would re-hash the whole file after every kill -9. A file that vanished, shrank below what
-      // the snapshot saw, or grew past its length was touched by someone else.
-      const changed = after === null || after.size < (before?.size ?? 0) || after.size > f.length;
+      // mtime only for files complete at snapshot time: our own in-flight writes move the mtime
+      // of the others at any moment, so for them an mtime rule would re-hash the whole file after
+      // every kill -9. A file that vanished, shrank below what the snapshot saw, grew past its
+      // length, or (complete) was modified, was touched by someone else.
+      const completeTouched = before !== null && typeof before.mtimeMs === 'number' && after !== null && after.mtimeMs !== before.mtimeMs;
+      const changed = after === null || after.size < (before?.size ?? 0) || after.size > f.length || completeTouched;
       if (changed) {
         const { first, last } = map.filePieceRange(i);
         for (let p = first; p <= last; p++) if (((have[p >> 3] ?? 0) & (0x80 >> (p & 7))) !== 0) recheck.add(p);

@@ -3,7 +3,7 @@
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { readFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../engine-host/atomic-file.ts';
+import { writeFileAtomic } from '../engine/storage/atomic-write.ts';
 
 export const TOKEN_FILE = 'headless-token';
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;

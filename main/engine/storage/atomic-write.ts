@@ -4,16 +4,18 @@
 // it (else the rename can reach the disk before the data and leave an empty file after a power
 // cut), rename over the target, then fsync the directory so the rename itself is durable.
 
-import { open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { TesseraError } from '../errors.ts';
 
-export async function writeFileAtomic(target: string, bytes: Uint8Array | string): Promise<void> {
+/** The one atomic write of the codebase (resume data, torrent list, settings, tokens). `mode` 0o600 for secrets. */
+export async function writeFileAtomic(target: string, bytes: Uint8Array | string, mode = 0o644): Promise<void> {
   const dir = path.dirname(target);
+  await mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fh = await open(tmp, 'wx', 0o644);
+    const fh = await open(tmp, 'wx', mode);
     try {
       await fh.writeFile(bytes);
       await fh.sync();
