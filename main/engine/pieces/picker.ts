@@ -7,9 +7,9 @@
 //   3. in endgame (every wanted block is already requested or received), blocks requested from
 //      other peers, roughly oldest request first; the first copy to arrive cancels the others.
 //
-// Cost: fresh pieces live in buckets keyed by (priority, availability) — unordered arrays with a
-// position index, so an availability change moves a piece between buckets in O(1) and a random
-// element of the best bucket is the random tie-break. A seed's pick takes the first non-empty
+// Cost: fresh pieces live in buckets keyed by (priority, availability) (rarity-buckets.ts), so an
+// availability change moves a piece between buckets in O(1) and a random element of the best
+// bucket is the random tie-break. A seed's pick takes the first non-empty
 // bucket: O(buckets) ≤ O(peers), never O(pieces). Availability counts exclude seeds, so in the
 // common "few seeds" swarm there is a single bucket. Block state exists only for pieces being
 // downloaded.
@@ -17,6 +17,7 @@
 import { Bitfield } from '../wire/bitfield.ts';
 import { TesseraError } from '../errors.ts';
 import { Availability, type AvailabilityListener, type PeerHas } from './availability.ts';
+import { RarityBuckets } from './rarity-buckets.ts';
 import { BLOCK_SIZE, DownloadingPiece, type BlockRequest, type Cancel } from './downloading-piece.ts';
 
 export { BLOCK_SIZE, type BlockRequest, type Cancel } from './downloading-piece.ts';
@@ -62,12 +63,8 @@ export class PiecePicker implements AvailabilityListener {
   readonly #random: () => number;
   readonly #endgameMax: number;
 
-  // Fresh pieces, bucketed by [priority][availability]; bAvail = -1 when not in a bucket.
-  readonly #buckets: number[][][] = [[], [], [], []];
-  readonly #bAvail: Int32Array;
-  readonly #bPrio: Uint8Array;
-  readonly #bPos: Int32Array;
-  #bucketed = 0;
+  /** Fresh pieces (wanted, not started), by priority and availability. */
+  readonly #fresh: RarityBuckets;
 
   // Pieces being downloaded; "open" ones still have unrequested blocks.
   readonly #dl = new Map<number, DownloadingPiece>();
@@ -97,9 +94,7 @@ export class PiecePicker implements AvailabilityListener {
     this.#wanted = new Bitfield(n);
     this.#downloading = new Bitfield(n);
     this.#prio = new Uint8Array(n);
-    this.#bAvail = new Int32Array(n).fill(-1);
-    this.#bPrio = new Uint8Array(n);
-    this.#bPos = new Int32Array(n);
+    this.#fresh = new RarityBuckets(n, MAX_PRIO);
     this.#openPos = new Int32Array(n).fill(-1);
     this.availability = new Availability(n, this);
     this.setPriorities(opts.priorities ?? new Uint8Array(n).fill(2));
@@ -154,9 +149,9 @@ export class PiecePicker implements AvailabilityListener {
     if (this.#wanted.isEmpty() || this.#open.length > 0) return false;
     let unavailable = 0;
     if (this.availability.seeds === 0) {
-      for (let p = 1; p <= MAX_PRIO; p++) unavailable += this.#buckets[p]?.[0]?.length ?? 0;
+      for (let p = 1; p <= MAX_PRIO; p++) unavailable += this.#fresh.countAt(p, 0);
     }
-    return this.#bucketed === unavailable;
+    return this.#fresh.size === unavailable;
   }
 
   /** Requests outstanding to one peer. */
@@ -189,7 +184,7 @@ export class PiecePicker implements AvailabilityListener {
       for (const p of opts.allowedFast) {
         if (out.length >= max) break;
         if (!Number.isInteger(p) || !this.#wanted.get(p) || !has(p)) continue;
-        if (this.#bAvail[p] !== -1) this.#start(p);
+        if (this.#fresh.has(p)) this.#start(p);
         const dl = this.#dl.get(p);
         if (dl && this.#openPos[p] !== -1) this.#take(p, dl, peerKey, max, out);
       }
@@ -298,9 +293,7 @@ export class PiecePicker implements AvailabilityListener {
     if (prio.length !== this.pieceCount) {
       throw new TesseraError('BAD_ARGUMENT', `${prio.length} priorities for ${this.pieceCount} pieces`);
     }
-    for (const arr of this.#buckets) arr.length = 0;
-    this.#bAvail.fill(-1);
-    this.#bucketed = 0;
+    this.#fresh.clear();
     this.#wantedBytes = 0;
     this.#wanted.clearAll();
     for (let i = 0; i < this.pieceCount; i++) {
@@ -319,7 +312,7 @@ export class PiecePicker implements AvailabilityListener {
 
   /** AvailabilityListener: keep the fresh-piece buckets in step, O(1). */
   availabilityChanged(piece: number, _from: number, _to: number): void {
-    if (this.#bAvail[piece] === -1) return;
+    if (!this.#fresh.has(piece)) return;
     this.#bucketRemove(piece);
     this.#bucketInsert(piece);
   }
@@ -338,53 +331,7 @@ export class PiecePicker implements AvailabilityListener {
 
   /** Best fresh piece this peer has, or -1. */
   #nextFresh(peerHas: PeerHas, seed: boolean): number {
-    if (this.#bucketed === 0) return -1;
-    if (!seed) {
-      const bf = peerHas as Bitfield;
-      // A peer with few pieces: walking its bits is cheaper than probing big buckets for them.
-      if (bf.count() * 8 < this.#bucketed) return this.#bestOf(bf);
-    }
-    for (let prio = MAX_PRIO; prio >= 1; prio--) {
-      const byAvail = this.#buckets[prio] as number[][];
-      // A registered non-seed peer counts in the availability of its own pieces, so bucket 0
-      // (pieces only seeds have) can hold none of them.
-      for (let a = seed ? 0 : 1; a < byAvail.length; a++) {
-        const arr = byAvail[a];
-        if (!arr || arr.length === 0) continue;
-        const len = arr.length;
-        const start = Math.floor(this.#random() * len);
-        if (seed) return arr[start] as number;
-        for (let k = 0; k < len; k++) {
-          const p = arr[(start + k) % len] as number;
-          if ((peerHas as Bitfield).get(p)) return p;
-        }
-      }
-    }
-    return -1;
-  }
-
-  /** Best bucketed piece among a peer's set bits; reservoir sampling breaks ties uniformly. */
-  #bestOf(bf: Bitfield): number {
-    let best = -1;
-    let bestPrio = 0;
-    let bestAvail = 0;
-    let ties = 0;
-    for (const p of bf.setBits()) {
-      const a = this.#bAvail[p] ?? -1;
-      if (a === -1) continue;
-      const prio = this.#bPrio[p] ?? 0;
-      const better = best === -1 || prio > bestPrio || (prio === bestPrio && a < bestAvail);
-      if (better) {
-        best = p;
-        bestPrio = prio;
-        bestAvail = a;
-        ties = 1;
-      } else if (prio === bestPrio && a === bestAvail) {
-        ties++;
-        if (this.#random() * ties < 1) best = p;
-      }
-    }
-    return best;
+    return this.#fresh.next(peerHas, seed, this.#random);
   }
 
   #start(piece: number): void {
@@ -473,31 +420,12 @@ export class PiecePicker implements AvailabilityListener {
   }
 
   #bucketInsert(piece: number): void {
-    if (this.#bAvail[piece] !== -1 || this.#prio[piece] === 0 || this.#have.get(piece) || this.#dl.has(piece)) return;
-    const prio = this.#prio[piece] as number;
-    const a = this.availability.counts[piece] ?? 0;
-    const byAvail = this.#buckets[prio] as number[][];
-    while (byAvail.length <= a) byAvail.push([]);
-    const arr = byAvail[a] as number[];
-    this.#bPos[piece] = arr.length;
-    arr.push(piece);
-    this.#bAvail[piece] = a;
-    this.#bPrio[piece] = prio;
-    this.#bucketed++;
+    if (this.#fresh.has(piece) || this.#prio[piece] === 0 || this.#have.get(piece) || this.#dl.has(piece)) return;
+    this.#fresh.insert(piece, this.#prio[piece] as number, this.availability.counts[piece] ?? 0);
   }
 
   #bucketRemove(piece: number): void {
-    const a = this.#bAvail[piece] ?? -1;
-    if (a === -1) return;
-    const arr = this.#buckets[this.#bPrio[piece] ?? 0]?.[a] as number[];
-    const pos = this.#bPos[piece] as number;
-    const last = arr.pop() as number;
-    if (last !== piece) {
-      arr[pos] = last;
-      this.#bPos[last] = pos;
-    }
-    this.#bAvail[piece] = -1;
-    this.#bucketed--;
+    this.#fresh.remove(piece);
   }
 
   #openAdd(piece: number): void {
