@@ -10,7 +10,10 @@ import { DropZone } from './features/add-torrent/drop-zone.tsx';
 import { TorrentFileInput } from './features/add-torrent/file-input.tsx';
 import { MagnetDialog } from './features/add-torrent/magnet-dialog.tsx';
 import { RemoveDialog } from './features/add-torrent/remove-dialog.tsx';
+import { CreateTorrentDialog } from './features/create-torrent/create-dialog.tsx';
 import { DetailPane } from './features/detail/detail-pane.tsx';
+import { SettingsDialog } from './features/settings/settings-dialog.tsx';
+import { VerifyDialog } from './features/verify/verify-dialog.tsx';
 import { StatusFilter } from './features/torrent-list/status-filter.tsx';
 import { TorrentList } from './features/torrent-list/torrent-list.tsx';
 import { resolvedTheme, setSystemDark } from './store/actions.ts';
@@ -36,6 +39,9 @@ function Dialogs(): ReactNode {
   if (!dialog) return null;
   if (dialog.kind === 'magnet') return <MagnetDialog />;
   if (dialog.kind === 'remove') return <RemoveDialog ids={dialog.ids} />;
+  if (dialog.kind === 'create') return <CreateTorrentDialog />;
+  if (dialog.kind === 'verify') return <VerifyDialog {...(dialog.id !== undefined ? { initialId: dialog.id } : {})} />;
+  if (dialog.kind === 'settings') return <SettingsDialog />;
   return null;
 }
 

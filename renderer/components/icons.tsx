@@ -15,6 +15,9 @@ const PATHS = {
   up: 'M12 20V6M6 12l6-6 6 6',
   search: 'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM20 20l-4-4',
   close: 'M6 6l12 12M18 6L6 18',
+  create: 'M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 8v8M8 12h8',
+  verify: 'M5 12l4 4 10-10M4 4h6M4 20h16',
+  settings: 'M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1L7 17M17 7l2.1-2.1',
   recheck: 'M20 12a8 8 0 1 1-2.3-5.7M20 4v5h-5',
 } as const;
 export type IconName = keyof typeof PATHS;

@@ -27,6 +27,8 @@ export function Toolbar({ onAddFile }: { onAddFile: () => void }): ReactNode {
     <header className="toolbar" role="toolbar" aria-label="Torrent actions">
       <ToolButton icon="file" label="Add file" onClick={onAddFile} title="Add .torrent files (or drop them anywhere)" />
       <ToolButton icon="magnet" label="Add magnet" onClick={() => openDialog(store, { kind: 'magnet' })} title="Add a magnet link (or paste one anywhere)" />
+      <ToolButton icon="create" label="Create" onClick={() => openDialog(store, { kind: 'create' })} title="Create a .torrent from files or a folder" />
+      <ToolButton icon="verify" label="Verify" onClick={() => openDialog(store, focused ? { kind: 'verify', id: focused } : { kind: 'verify' })} title="Verify downloaded data against a torrent" />
       <span className="toolbar-sep" />
       <ToolButton icon="play" label="Resume" disabled={none} onClick={() => void c.resume()} />
       <ToolButton icon="pause" label="Pause" disabled={none} onClick={() => void c.pause()} />
@@ -40,6 +42,9 @@ export function Toolbar({ onAddFile }: { onAddFile: () => void }): ReactNode {
         <input type="search" placeholder="Filter torrents" value={filterText} aria-label="Filter torrents by name"
           onChange={(e) => setFilterText(store, e.target.value)} />
       </label>
+      <button type="button" className="tool-button icon-only" title="Settings" aria-label="Settings" onClick={() => openDialog(store, { kind: 'settings' })}>
+        <Icon name="settings" size={18} />
+      </button>
       <button type="button" className="tool-button icon-only" title={`Theme: ${theme} (click for ${NEXT_THEME[theme]})`}
         onClick={() => setTheme(store, NEXT_THEME[theme])}>
         <Icon name="theme" size={18} />

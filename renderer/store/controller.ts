@@ -15,6 +15,8 @@ export interface ControllerDeps {
 export interface TorrentFileInput { name: string; size: number; bytes(): Promise<Uint8Array> }
 
 export interface Controller {
+  /** The transport itself, for dialogs that run long jobs (create/verify) and follow job:progress. */
+  readonly api: TesseraApi;
   pause(ids?: readonly string[]): Promise<void>;
   resume(ids?: readonly string[]): Promise<void>;
   remove(ids: readonly string[], deleteData: boolean): Promise<void>;
@@ -43,6 +45,7 @@ export function createController(api: TesseraApi, store: AppStore, deps: Control
   const targets = (ids?: readonly string[]): string[] => (ids ? [...ids] : selectedIds(store.getState()));
 
   return {
+    api,
     async pause(ids) { const t = targets(ids); if (t.length) await run('torrent:pause', { ids: t }, 'Pause'); },
     async resume(ids) { const t = targets(ids); if (t.length) await run('torrent:resume', { ids: t }, 'Resume'); },
     async remove(ids, deleteData) {

@@ -51,6 +51,8 @@ export type Dialog =
   | { kind: 'magnet' }
   | { kind: 'remove'; ids: readonly string[] }
   | { kind: 'settings' }
+  | { kind: 'create' }
+  | { kind: 'verify'; id?: string }
   | null;
 export interface ContextMenuState { x: number; y: number }
 export interface SessionStats { downRate: number; upRate: number; port: number }

@@ -23,6 +23,8 @@ export function DropZone(): ReactNode {
       e.preventDefault();
       depth = 0;
       setDropActive(store, false);
+      // A drop inside an open dialog (a path for Create or Verify) is that dialog's business.
+      if (e.target instanceof Element && e.target.closest('dialog[open]')) return;
       const dt = e.dataTransfer;
       if (!dt) return;
       const files = Array.from(dt.files);
