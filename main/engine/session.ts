@@ -16,6 +16,7 @@ import { readIncomingHandshake } from './session-incoming.ts';
 import { acceptIncoming } from './transport/incoming.ts';
 import type { EncryptionPolicy } from './transport/peer-socket.ts';
 import { SkeyTable } from './transport/mse/skeys.ts';
+import { torrentIdentity } from './torrent-v2.ts';
 import { SessionStore, type TorrentEntry } from './session-store.ts';
 import { PeerLimits } from './peer-limits.ts';
 import { Torrent } from './torrent.ts';
@@ -197,8 +198,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   async addTorrent(bytes: Uint8Array, opts: AddTorrentOptions = {}): Promise<TorrentSummary> {
     const meta = parseTorrent(bytes);
-    if (meta.infoHashV1 === undefined) throw new TesseraError('METAINFO_INVALID', 'v2-only torrents are not supported yet');
-    const id = toHex(meta.infoHashV1);
+    const id = torrentIdentity(meta).id; // v1 info-hash, or the truncated v2 one for v2-only torrents
     const existing = this.#torrents.get(id);
     if (existing !== undefined) {
       for (const p of opts.peers ?? []) existing.addPeer(p.host, p.port, 'manual');
@@ -264,6 +264,15 @@ export class Session extends EventEmitter<SessionEvents> {
       this.emit('torrent:error', t.id, t.error);
     });
     return t;
+  }
+
+  /** The torrent a handshake names: by id, or by any hash it goes by (the v2 swarm of a hybrid). */
+  #torrentFor(hash: Uint8Array): Torrent | undefined {
+    const hex = toHex(hash);
+    const t = this.#torrents.get(hex);
+    if (t !== undefined) return t;
+    for (const x of this.#torrents.values()) if (x.skeys.some((k) => toHex(k) === hex)) return x;
+    return undefined;
   }
 
   #get(id: string): Torrent {
@@ -387,7 +396,7 @@ export class Session extends EventEmitter<SessionEvents> {
         // Not chained: the handshake reader must attach in the same tick the stream is handed over.
         readIncomingHandshake(stream, 10_000).then(({ handshake, leftover }) => {
           if (skey !== undefined && toHex(skey) !== toHex(handshake.infoHash)) { stream.destroy(); return; }
-          const t = this.#torrents.get(toHex(handshake.infoHash));
+          const t = this.#torrentFor(handshake.infoHash);
           if (t === undefined) {
             const f = this.#magnets.fetcher(toHex(handshake.infoHash));
             if (f !== undefined) f.acceptIncoming(stream, handshake, leftover); else stream.destroy();

@@ -13,9 +13,13 @@ export interface CheckStore {
 
 const IN_FLIGHT = 4;
 
-/** Returns the pieces among `pieces` whose data on disk matches its hash, and how many were read and hashed. */
-export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uint8Array, map: PieceMap,
-  fileLengths: readonly number[], pieces: number[], aborted: () => boolean): Promise<{ good: number[]; hashed: number }> {
+/**
+ * Returns the pieces among `pieces` whose data on disk matches its hash, and how many were read and
+ * hashed. `hashes`: SHA-1 piece hashes (v1, hybrid); `merkle`: the BEP 52 check (v2, hybrid: both must pass).
+ */
+export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uint8Array | undefined, map: PieceMap,
+  fileLengths: readonly number[], pieces: number[], aborted: () => boolean,
+  merkle?: (piece: number, data: Uint8Array) => boolean): Promise<{ good: number[]; hashed: number }> {
   const good: number[] = [];
   let hashed = 0;
   // Skip pieces that touch a file which does not exist with its full size: no read, no hash.
@@ -40,9 +44,13 @@ export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uin
         continue;
       }
       hashed++;
-      const d = await pool.sha1(data);
-      let ok = d.length === 20;
-      for (let i = 0; ok && i < 20; i++) if (d[i] !== hashes[p * 20 + i]) ok = false;
+      let ok = hashes !== undefined || merkle !== undefined;
+      if (hashes !== undefined) {
+        const d = await pool.sha1(data);
+        ok = d.length === 20;
+        for (let i = 0; ok && i < 20; i++) if (d[i] !== hashes[p * 20 + i]) ok = false;
+      }
+      if (ok && merkle !== undefined) ok = merkle(p, data);
       if (ok) good.push(p);
     }
   };

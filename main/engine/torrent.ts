@@ -10,7 +10,7 @@ import type { Metainfo } from './metainfo/types.ts';
 import { toHex } from './metainfo/hex.ts';
 import type { HashPool } from './hashing/hash-pool.ts';
 import type { PieceMap } from './storage/piece-map.ts';
-import { irregularPieceSizes, merkleVerifierOf, pieceMapOf, torrentIdentity } from './torrent-v2.ts';
+import { merkleVerifierOf, pieceMapOf, torrentIdentity } from './torrent-v2.ts';
 import type { MerkleVerifier } from './pieces/merkle-verify.ts';
 import { FsStore, contentRoot } from './storage/fs-store.ts';
 import { PiecePicker } from './pieces/picker.ts';
@@ -88,7 +88,6 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   /** Every hash peers may name this torrent by (a hybrid is in the v1 and the v2 swarm). */
   readonly skeys: readonly Uint8Array[];
   readonly #merkle: MerkleVerifier | undefined;
-  readonly #pieceSizes: Uint32Array | undefined;
   readonly pieceMap: PieceMap;
   readonly savePath: string;
   readonly addedAt: number;
@@ -144,7 +143,6 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.seedRatioLimit = init.seedRatioLimit;
     this.seedTimeLimit = init.seedTimeLimit;
     this.pieceMap = pieceMapOf(meta);
-    this.#pieceSizes = irregularPieceSizes(this.pieceMap);
     this.#merkle = merkleVerifierOf(meta, this.pieceMap.pieceCount);
     this.fileDone = new Float64Array(meta.files.length);
     this.#store = new FsStore(contentRoot(init.savePath, meta), meta.files, this.pieceMap,
@@ -201,7 +199,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   #newPicker(have: Bitfield): PiecePicker {
     const p = new PiecePicker({ pieceLength: this.meta.pieceLength, totalLength: this.pieceMap.totalLength, have,
-      priorities: this.#piecePrio(), ...(this.#pieceSizes !== undefined ? { pieceSizes: this.#pieceSizes } : {}) });
+      priorities: this.#piecePrio() });
     return p;
   }
 

@@ -123,8 +123,13 @@ export class FsStore {
     return out;
   }
 
+  /**
+   * The whole piece as it goes on the wire: in a v2 layout a file's tail piece is full-size, the
+   * gap after the file's end reading as zeros (implicit padding), so peers can request any block.
+   */
   readPiece(piece: number): Promise<Uint8Array> {
-    return this.read(piece, 0, this.#map.pieceSize(piece));
+    const m = this.#map;
+    return this.read(piece, 0, Math.min(m.pieceLength, m.totalLength - piece * m.pieceLength));
   }
 
   /** fdatasync every file written since the last call: call before saving resume data. */
