@@ -1,7 +1,8 @@
 // Every e2e spec, in run order.
 import type { Spec } from '../harness/spec.ts';
+import { createTorrentSpec } from './create-torrent.spec.ts';
 import { electronSecurity } from './electron-security.spec.ts';
 import { addFileSeeded, dropFileSeeded } from './seeded-download.spec.ts';
 import { unauthorized } from './unauthorized.spec.ts';
 
-export const specs: Spec[] = [unauthorized, addFileSeeded, dropFileSeeded, electronSecurity];
+export const specs: Spec[] = [unauthorized, addFileSeeded, dropFileSeeded, electronSecurity, createTorrentSpec];
