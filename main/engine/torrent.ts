@@ -173,7 +173,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.webSeeds = new WebSeeds({
       meta, infoHash: this.infoHash, picker: () => this.picker, downloading: () => this.status === 'downloading' && !this.paused,
       block: (piece, begin, data, key) => { this.#assembler.block(piece, begin, data, key); },
-      received: (n) => this.down.add(n), warning: (m) => this.emit('warning', m),
+      received: (n) => { this.down.add(n); return deps.downBucket.request(n); }, warning: (m) => this.emit('warning', m),
     });
   }
 

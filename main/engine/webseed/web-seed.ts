@@ -27,9 +27,16 @@ export interface WebSeedHost {
   downloading(): boolean;
   /** A block for the assembler, attributed to `key` (the hash check blames this key). */
   block(piece: number, begin: number, data: Uint8Array, key: number): void;
-  /** Payload bytes received (the torrent's rate meter and the session's download limit). */
-  received(n: number): void;
+  /** Payload bytes received (the torrent's rate meter); returns ms to wait under the download limit. */
+  received(n: number): number;
   warning(message: string): void;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
 }
 
 class WebSeed {
@@ -39,6 +46,7 @@ class WebSeed {
   readonly down = new RateMeter();
   downloaded = 0;
   failures = 0;
+  badPieces = 0;
   notBefore = 0;
   dropped = false;
   busy = false;
@@ -79,7 +87,9 @@ class WebSeed {
       }
       this.downloaded += length;
       this.down.add(length);
-      host.received(length);
+      // The session's download limit covers web seeds too: pause before the next request.
+      const wait = host.received(length);
+      if (wait > 0) await sleep(Math.min(wait, 5000), signal);
     }
   }
 
@@ -171,9 +181,16 @@ export class WebSeeds {
     }
   }
 
-  /** A piece failed its hash check: any web seed among the contributors sent bad data. */
+  /**
+   * A piece failed its hash check. A web seed that was its only source is dropped at once; one
+   * that shared the piece with others (a peer may be the liar) is dropped on its third such piece.
+   */
   failed(contributors: number[]): void {
-    for (const s of this.#seeds) if (!s.dropped && contributors.includes(s.key)) this.#drop(s, 'sent data that failed the hash check');
+    for (const s of this.#seeds) {
+      if (s.dropped || !contributors.includes(s.key)) continue;
+      s.badPieces++;
+      if (contributors.length === 1 || s.badPieces >= 3) this.#drop(s, `sent data that failed the hash check (${s.badPieces} bad pieces)`);
+    }
   }
 
   #drop(s: WebSeed, why: string): void {

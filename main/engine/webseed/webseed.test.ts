@@ -18,11 +18,12 @@ import { fileUrls, httpSeedUrl, mapRange } from './url-map.ts';
 const MULTI = [{ path: 'a.bin', size: 600_000 }, { path: 'sub dir/b.bin', size: 250_001 }, { path: 'c.bin', size: 3 }];
 
 /** Static files under `root` with single-range support; `corrupt` flips every byte served. */
-async function serveFiles(root: string, corrupt = false): Promise<{ url: string; close: () => Promise<void>; hits: () => number }> {
+async function serveFiles(root: string, corrupt = false, delayMs = 0): Promise<{ url: string; close: () => Promise<void>; hits: () => number }> {
   let hits = 0;
   const server = http.createServer((req, res) => {
     hits++;
     void (async () => {
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       let body: Buffer;
       try {
         body = await readFile(join(root, ...decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).split('/').filter(Boolean)));
@@ -147,7 +148,9 @@ test('BEP 17: a multi-file torrent downloads from an httpseeds handler', { timeo
 test('a web seed serving corrupt data is dropped; a good one finishes the job', { timeout: 60_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-wsbad-'));
   const bad = await serveFiles(join(dir, 'www'), true);
-  const good = await serveFiles(join(dir, 'www'));
+  // The good seed answers slowly, so the corrupt seed's bytes are the first to reach the hash check
+  // (otherwise the good seed's endgame copies could win every piece and the liar go unnoticed).
+  const good = await serveFiles(join(dir, 'www'), false, 400);
   try {
     await makePayload(join(dir, 'www', 'payload'), MULTI);
     const { bytes } = await createTorrent(join(dir, 'www', 'payload'), { pieceLength: 32768, creationDate: null, webSeeds: [bad.url, good.url] });
