@@ -4,5 +4,6 @@ import { createTorrentSpec } from './create-torrent.spec.ts';
 import { electronSecurity } from './electron-security.spec.ts';
 import { addFileSeeded, dropFileSeeded } from './seeded-download.spec.ts';
 import { unauthorized } from './unauthorized.spec.ts';
+import { verifyDataSpec } from './verify-data.spec.ts';
 
-export const specs: Spec[] = [unauthorized, addFileSeeded, dropFileSeeded, electronSecurity, createTorrentSpec];
+export const specs: Spec[] = [unauthorized, addFileSeeded, dropFileSeeded, electronSecurity, createTorrentSpec, verifyDataSpec];
