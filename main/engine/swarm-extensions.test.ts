@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTorrent } from './metainfo/create-torrent.ts';
-import { diffFiles, makePayload, waitUntil } from '../test-support/engine-fixtures.ts';
+import { diffFiles, exists, makePayload, waitUntil } from '../test-support/engine-fixtures.ts';
 import { Session } from './session.ts';
 
 const FILES = [{ path: 'x.bin', size: 1_500_000 }, { path: 'y.bin', size: 600_001 }];
@@ -61,6 +61,25 @@ test('PEX: A learns C from B and connects to it (source pex)', { timeout: 60_000
     await a.close();
     await b.close();
     await c.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a magnet with so= downloads only the selected file once the metadata is known (BEP 53)', { timeout: 60_000 }, async () => {
+  const { dir, src, bytes, open } = await fixture();
+  const seed = await open('seed');
+  const leech = await open('leech');
+  try {
+    const s = await seed.addTorrent(bytes, { savePath: join(dir, 'seed') });
+    await waitUntil(() => seed.summaries()[0]?.status === 'seeding', 20_000, 'the seed check');
+    await leech.addMagnet(`magnet:?xt=urn:btih:${s.id}&so=1&x.pe=127.0.0.1:${seed.port}`);
+    await waitUntil(() => leech.summaries()[0]?.status === 'seeding', 30_000, 'the selected file');
+    assert.deepEqual(leech.detail(s.id)?.files.map((f) => f.priority), ['skip', 'normal']);
+    assert.deepEqual(await diffFiles(src, join(dir, 'dl-leech', 'payload'), ['y.bin']), []);
+    assert.equal(await exists(join(dir, 'dl-leech', 'payload', 'x.bin')), false);
+  } finally {
+    await leech.close();
+    await seed.close();
     await rm(dir, { recursive: true, force: true });
   }
 });
