@@ -13,6 +13,7 @@ import { RemoveDialog } from './features/add-torrent/remove-dialog.tsx';
 import { CreateTorrentDialog } from './features/create-torrent/create-dialog.tsx';
 import { DetailPane } from './features/detail/detail-pane.tsx';
 import { SettingsDialog } from './features/settings/settings-dialog.tsx';
+import { useSpeedRecorder } from './features/speed/speed-recorder.ts';
 import { VerifyDialog } from './features/verify/verify-dialog.tsx';
 import { StatusFilter } from './features/torrent-list/status-filter.tsx';
 import { TorrentList } from './features/torrent-list/torrent-list.tsx';
@@ -47,6 +48,7 @@ function Dialogs(): ReactNode {
 
 export function App(): ReactNode {
   useTheme();
+  useSpeedRecorder();
   const fileInput = useRef<HTMLInputElement>(null);
   const openFile = (): void => fileInput.current?.click();
   return (

@@ -68,6 +68,10 @@ export const createTorrentSpec: Spec = {
       const row = page.locator(`[role="row"][data-id="${hashes['hybrid']?.v1 ?? ''}"]`);
       await row.waitFor({ timeout: 20_000 });
       await page.waitForFunction((id) => /100(\.0)?\s*%/.test(document.querySelector(`[role="row"][data-id="${id}"]`)?.textContent ?? ''), hashes['hybrid']?.v1 ?? '', { timeout: 30_000 });
+      // The Speed tab (uPlot) follows the upload to the leecher.
+      await row.click();
+      await page.getByRole('tab', { name: 'Speed' }).click();
+      await page.locator('.speed-chart canvas').waitFor({ timeout: 10_000 });
       const leechDir = join(dir, 'leech');
       await mkdir(leechDir);
       const leech = new LtPeer({ mode: 'leech', torrent: join(dir, 'hybrid.torrent'), save: leechDir, connect: [`127.0.0.1:${ctx.target.enginePort}`], timeoutSec: 60 });
@@ -79,6 +83,8 @@ export const createTorrentSpec: Spec = {
       assert.ok((await readFile(join(leechDir, 'share', 'a.bin'))).equals(a), 'the leecher got a.bin intact');
       assert.ok((await readFile(join(leechDir, 'share', 'b.bin'))).equals(b), 'the leecher got b.bin intact');
       ctx.log('libtorrent leecher completed from Tessera\'s seed');
+      await page.waitForTimeout(1500); // one more 1 s sample on the graph
+      await ctx.screenshot('detail-speed');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

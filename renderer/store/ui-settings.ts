@@ -5,7 +5,7 @@
 import type { SortKey, SortSpec } from './view.ts';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
-export type DetailTab = 'general' | 'pieces' | 'peers' | 'files' | 'trackers';
+export type DetailTab = 'general' | 'pieces' | 'peers' | 'files' | 'trackers' | 'speed';
 
 export interface UiSettings {
   version: number;
@@ -34,7 +34,7 @@ export interface Migration { from: number; migrate(old: Record<string, unknown>)
 export const MIGRATIONS: readonly Migration[] = [];
 
 const SORT_KEYS: readonly SortKey[] = ['name', 'size', 'progress', 'status', 'downRate', 'upRate', 'peers', 'eta', 'ratio', 'addedAt'];
-const TABS: readonly DetailTab[] = ['general', 'pieces', 'peers', 'files', 'trackers'];
+const TABS: readonly DetailTab[] = ['general', 'pieces', 'peers', 'files', 'trackers', 'speed'];
 const THEMES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
 
 function isRecord(v: unknown): v is Record<string, unknown> {

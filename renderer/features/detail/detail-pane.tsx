@@ -6,9 +6,10 @@ import { FilesTab } from './files-tab.tsx';
 import { GeneralTab } from './general-tab.tsx';
 import { PeersTab } from './peers-tab.tsx';
 import { PiecesTab } from './pieces-tab.tsx';
+import { SpeedTab } from '../speed/speed-tab.tsx';
 import { TrackersTab } from './trackers-tab.tsx';
 
-const TABS: ReadonlyArray<[DetailTab, string]> = [['general', 'General'], ['pieces', 'Pieces'], ['peers', 'Peers'], ['files', 'Files'], ['trackers', 'Trackers']];
+const TABS: ReadonlyArray<[DetailTab, string]> = [['general', 'General'], ['pieces', 'Pieces'], ['peers', 'Peers'], ['files', 'Files'], ['trackers', 'Trackers'], ['speed', 'Speed']];
 
 function TabBody({ tab }: { tab: DetailTab }): ReactNode {
   const focused = useApp((s) => s.focused);
@@ -16,6 +17,7 @@ function TabBody({ tab }: { tab: DetailTab }): ReactNode {
   const detail = useApp((s) => s.detail);
   if (focused === null || !summary) return <div className="tab-empty">Select a torrent to see its details.</div>;
   if (tab === 'general') return <GeneralTab t={summary} />;
+  if (tab === 'speed') return <SpeedTab id={focused} />;
   if (!detail || detail.id !== focused) return <div className="tab-empty">Loading…</div>;
   switch (tab) {
     case 'pieces': return <PiecesTab detail={detail} />;
