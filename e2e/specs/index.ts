@@ -3,7 +3,8 @@ import type { Spec } from '../harness/spec.ts';
 import { createTorrentSpec } from './create-torrent.spec.ts';
 import { electronSecurity } from './electron-security.spec.ts';
 import { addFileSeeded, dropFileSeeded } from './seeded-download.spec.ts';
+import { settingsSpec } from './settings.spec.ts';
 import { unauthorized } from './unauthorized.spec.ts';
 import { verifyDataSpec } from './verify-data.spec.ts';
 
-export const specs: Spec[] = [unauthorized, addFileSeeded, dropFileSeeded, electronSecurity, createTorrentSpec, verifyDataSpec];
+export const specs: Spec[] = [unauthorized, addFileSeeded, dropFileSeeded, electronSecurity, createTorrentSpec, verifyDataSpec, settingsSpec];
