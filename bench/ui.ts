@@ -12,6 +12,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { chromium } from 'playwright-core';
+import type { BenchResult } from '../renderer/bench-main.tsx';
 
 const HZ = 4;
 const TORRENTS = Number(process.env['BENCH_TORRENTS'] ?? 2000);
@@ -69,14 +70,13 @@ function busyPerFrame(trace: { traceEvents: TraceEvent[] }): { windows: number[]
   const w = FRAME_MS * 1000;
   const windows = new Array<number>(Math.ceil((t1 - t0) / w)).fill(0);
   for (const e of tasks) {
-    let s = e.ts - t0;
+    const s = e.ts - t0;
     const end = s + e.dur!;
-    while (s < end) {
-      const k = Math.floor(s / w);
-      const edge = (k + 1) * w;
-      const take = Math.min(end, edge) - s;
-      windows[k] = (windows[k] ?? 0) + take / 1000;
-      s += take;
+    // Index-driven (not "advance s by the overlap"): floating-point edges cannot stall the loop.
+    const last = Math.min(windows.length - 1, Math.floor(end / w));
+    for (let k = Math.floor(s / w); k <= last; k++) {
+      const overlap = Math.min(end, (k + 1) * w) - Math.max(s, k * w);
+      if (overlap > 0) windows[k] = (windows[k] ?? 0) + overlap / 1000;
     }
   }
   return { windows, tasks: tasks.map((e) => e.dur! / 1000) };
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
 
     step('tracing');
     await browser.startTracing(page, { categories: ['toplevel'] });
-    const r = await page.evaluate((d) => (window as unknown as { tesseraBench: { measure(ms: number): Promise<{ frames: number[]; longTasks: number[]; bytes: number; seconds: number; events: number; details: number; heap: number | null }> } }).tesseraBench.measure(d), SECONDS * 1000);
+    const r = await page.evaluate((d) => (window as unknown as { tesseraBench: { measure(ms: number): Promise<BenchResult> } }).tesseraBench.measure(d), SECONDS * 1000);
     step('measured; reading the trace');
     const traceBuf = await browser.stopTracing();
     if (process.env['BENCH_TRACE']) await writeFile(process.env['BENCH_TRACE'], traceBuf);
@@ -116,19 +116,9 @@ async function main(): Promise<void> {
 
     step(`trace: ${trace.traceEvents.length} events`);
     const cdp = await page.context().newCDPSession(page);
+    step('heap: GC then usage');
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
-
-    step('screenshots');
-    const shot = join(tmpdir(), 'tessera-ui-light.png');
-    await page.screenshot({ path: shot });
-    shots.push(shot);
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForTimeout(600);
-    const dark = join(tmpdir(), 'tessera-ui-dark.png');
-    await page.screenshot({ path: dark });
-    shots.push(dark);
-    await page.evaluate(() => (window as unknown as { tesseraBench: { stop(): void } }).tesseraBench.stop());
 
     const frames = [...r.frames].sort((a, b) => a - b);
     const { windows, tasks } = busyPerFrame(trace);
@@ -139,6 +129,10 @@ async function main(): Promise<void> {
       ['frame interval (rAF) p50 / p99 / max', `${ms(pct(frames, 50))} / ${ms(pct(frames, 99))} / ${ms(frames.at(-1) ?? NaN)}  (${frames.length} frames, ${dropped} over 25 ms)`],
       ['main-thread work per 16.7 ms frame p50 / p99 / max', busy.length ? `${ms(pct(busy, 50))} / ${ms(pct(busy, 99))} / ${ms(busy.at(-1)!)}  (${busy.length} windows)` : 'no trace data'],
       ['longest main-thread task', tasks.length ? `${ms(Math.max(...tasks))} (${tasks.filter((t) => t > 16).length} tasks over 16 ms)` : 'no trace data'],
+      ...Object.entries(r.costs).sort().map(([k, v]): [string, string] => {
+        const sorted = [...v].sort((a, b) => a - b);
+        return [`handle ${k} (decode+store+render) p50 / p99`, `${ms(pct(sorted, 50))} / ${ms(pct(sorted, 99))}  (${v.length} events)`];
+      }),
       ['long tasks (> 50 ms)', `${r.longTasks.length}${r.longTasks.length ? `, longest ${ms(Math.max(...r.longTasks))}` : ''}`],
       ['renderer JS heap after GC (CDP)', `${(heap.usedSize / 1048576).toFixed(1)} MiB of ${(heap.totalSize / 1048576).toFixed(1)} MiB`],
       ['snapshot bytes / s (wire encoding)', `${(r.bytes / r.seconds / 1024).toFixed(0)} KiB/s  (${r.events} messages, ${r.details} detail frames)`],
@@ -147,6 +141,17 @@ async function main(): Promise<void> {
     const wcol = Math.max(...rows.map(([k]) => k.length));
     console.log('\nTessera UI benchmark (Chromium headless, --disable-gpu; noisy on a shared machine)');
     for (const [k, v] of rows) console.log(`  ${k.padEnd(wcol)}  ${v}`);
+    step('screenshots');
+    const shot = join(tmpdir(), 'tessera-ui-light.png');
+    await page.screenshot({ path: shot, timeout: 60_000 });
+    shots.push(shot);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(600);
+    const dark = join(tmpdir(), 'tessera-ui-dark.png');
+    await page.screenshot({ path: dark, timeout: 60_000 });
+    shots.push(dark);
+    await page.evaluate(() => (window as unknown as { tesseraBench: { stop(): void } }).tesseraBench.stop());
+
     console.log(`  screenshots: ${shots.join(', ')}`);
     if (errors.length) { console.log('  page errors:'); for (const e of errors.slice(0, 10)) console.log(`    ${e}`); process.exitCode = 1; }
   } finally {

@@ -24,19 +24,31 @@ function emit<E extends EventName>(event: E, payload: Events[E]): void {
 const stats = { bytes: 0, events: 0, details: 0 };
 let bigId = '';
 
+/**
+ * Cost of handling one message: decode + store update + React's synchronous re-render (React
+ * flushes external-store updates in a microtask queued during emit, so a microtask queued after
+ * emit runs once the commit is done). Canvas drawing happens in effects inside that commit.
+ */
+const costs: Record<string, number[]> = {};
+function timed(kind: string, t0: number): void {
+  queueMicrotask(() => { (costs[kind] ??= []).push(performance.now() - t0); });
+}
+
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
   if (m.kind === 'ready') { bigId = m.bigId; return; }
+  const t0 = performance.now();
   stats.events++;
   if (m.kind === 'binary') {
     stats.bytes += m.bytes.byteLength;
     stats.details++;
     emit('torrent:detail', decodeDetail(new Uint8Array(m.bytes)));
+    timed('torrent:detail', t0);
     return;
   }
   stats.bytes += m.bytes;
   const msg = JSON.parse(m.text) as ServerMessage;
-  if (msg.t === 'event') emit(msg.event, msg.payload as never);
+  if (msg.t === 'event') { emit(msg.event, msg.payload as never); timed(msg.event, t0); }
 };
 
 const api: TesseraApi = {
@@ -59,9 +71,14 @@ if (!container) throw new Error('bench.html has no #root');
 const mounted = mountApp(container, api, { strict: false });
 
 // Driven by bench/ui.ts through page.evaluate.
+export interface BenchResult {
+  frames: number[]; longTasks: number[]; bytes: number; seconds: number; events: number; details: number; heap: number | null;
+  /** Per event name: milliseconds from message arrival to React commit done. */
+  costs: Record<string, number[]>;
+}
 interface BenchHooks {
   start(hz: number, torrents: number, pieces: number): Promise<void>;
-  measure(ms: number): Promise<{ frames: number[]; longTasks: number[]; bytes: number; seconds: number; events: number; details: number; heap: number | null }>;
+  measure(ms: number): Promise<BenchResult>;
   stop(): void;
 }
 const hooks: BenchHooks = {
@@ -83,6 +100,7 @@ const hooks: BenchHooks = {
       const po = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
       try { po.observe({ type: 'longtask', buffered: false }); } catch { /* not supported */ }
       const bytes0 = stats.bytes, events0 = stats.events, details0 = stats.details;
+      for (const k of Object.keys(costs)) delete costs[k];
       const start = performance.now();
       let last = start;
       const frame = (now: number): void => {
@@ -93,7 +111,7 @@ const hooks: BenchHooks = {
         const mem = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
         resolve({
           frames: frames.slice(1), longTasks, bytes: stats.bytes - bytes0, seconds: (now - start) / 1000,
-          events: stats.events - events0, details: stats.details - details0, heap: mem ? mem.usedJSHeapSize : null,
+          events: stats.events - events0, details: stats.details - details0, heap: mem ? mem.usedJSHeapSize : null, costs: { ...costs },
         });
       };
       requestAnimationFrame((t) => { last = t; requestAnimationFrame(frame); });

@@ -5,7 +5,7 @@ import type { TorrentDetail } from '../../shared/snapshot.ts';
 import { plainError, type PlainError } from './plain-errors.ts';
 import type { AppState, AppStore, Dialog, SessionStats, StatusFilter, ToastSeverity } from './state.ts';
 import type { DetailTab, ThemeChoice, UiSettings } from './ui-settings.ts';
-import { computeView, type SortKey } from './view.ts';
+import { computeView, movesInView, type SortKey } from './view.ts';
 
 /** At most this many toasts are kept; older ones drop off (bounded, like everything else). */
 export const MAX_TOASTS = 6;
@@ -25,7 +25,10 @@ export function applyTorrentsUpdate(store: AppStore, u: Events['torrents:update'
     for (const row of u.changed) torrents.set(row.id, row);
     for (const id of u.removed) torrents.delete(id);
     const patch: Partial<AppState> = { torrents };
-    patch.view = view(s, patch);
+    const { sort } = s.uiSettings;
+    const reorder = u.full || u.removed.length > 0
+      || u.changed.some((row) => movesInView(s.torrents.get(row.id), row, sort, s.statusFilter));
+    if (reorder) patch.view = view(s, patch);
     // Rows that are gone leave the selection (and the detail pane).
     let gone = false;
     for (const id of s.selected) if (!torrents.has(id)) { gone = true; break; }

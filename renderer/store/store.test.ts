@@ -161,3 +161,26 @@ test('theme follows the system unless chosen', () => {
   setTheme(store, 'light');
   assert.equal(resolvedTheme(store.getState()), 'light');
 });
+
+test('the view is re-sorted when a changed row can move, and kept when it cannot', () => {
+  const store = createAppStore();
+  applyTorrentsUpdate(store, { full: true, removed: [], changed: [row('a', { name: 'a', addedAt: 1 }), row('b', { name: 'b', addedAt: 2 }), row('c', { name: 'c', addedAt: 3 })] });
+  sortBy(store, 'downRate');
+  const v = store.getState().view;
+  // Sorted by rate: a rate change moves rows.
+  assert.deepEqual(v, ['a', 'b', 'c']);
+  applyTorrentsUpdate(store, { full: false, removed: [], changed: [row('c', { name: 'c', addedAt: 3, downRate: 50 })] });
+  assert.deepEqual(store.getState().view, ['c', 'a', 'b']);
+  // Sorted by date added: a rate change keeps the very same array (no re-sort, no list render).
+  sortBy(store, 'addedAt');
+  const v2 = store.getState().view;
+  applyTorrentsUpdate(store, { full: false, removed: [], changed: [row('a', { name: 'a', addedAt: 1, downRate: 99 })] });
+  assert.equal(store.getState().view, v2);
+  // ...unless the status filter the row passes changes.
+  setStatusFilter(store, 'active');
+  assert.deepEqual(store.getState().view, ['c', 'a']);
+  applyTorrentsUpdate(store, { full: false, removed: [], changed: [row('b', { name: 'b', addedAt: 2, upRate: 1 })] });
+  assert.deepEqual(store.getState().view, ['c', 'b', 'a']);
+  applyTorrentsUpdate(store, { full: false, removed: [], changed: [row('c', { name: 'c', addedAt: 3, downRate: 0 })] });
+  assert.deepEqual(store.getState().view, ['b', 'a']);
+});

@@ -61,3 +61,16 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * Whether replacing `before` by `after` can move the row in, out of, or within the view. Most
+ * updates only change rates and byte counts; when the list is sorted by something else (name,
+ * date added…) the 2,000-row re-sort is skipped.
+ */
+export function movesInView(before: TorrentSummary | undefined, after: TorrentSummary, sort: SortSpec, status: StatusFilter): boolean {
+  if (!before) return true;
+  // Names count for every sort (the tie-break) and for the text filter.
+  if (before.name !== after.name) return true;
+  if (matchesStatus(before, status) !== matchesStatus(after, status)) return true;
+  return cmp(before, after, sort.key) !== 0;
+}
