@@ -36,8 +36,9 @@ function onRead(socket: net.Socket, n: number, buf: Uint8Array): boolean {
     sink(buf.subarray(0, n));
   } else {
     // No sink yet (or another reader, such as an MSE handshake, uses the stream interface): hand
-    // a copy to the ordinary stream machinery so 'data' and read() behave as usual.
-    Readable.prototype.push.call(socket, Buffer.from(buf.subarray(0, n)));
+    // a copy to the ordinary stream machinery so 'data' and read() behave as usual. Its answer is
+    // the backpressure: false stops reading until the stream is read again.
+    return Readable.prototype.push.call(socket, Buffer.from(buf.subarray(0, n))) as boolean;
   }
   return true;
 }
