@@ -141,6 +141,9 @@ async function main(): Promise<void> {
     const wcol = Math.max(...rows.map(([k]) => k.length));
     console.log('\nTessera UI benchmark (Chromium headless, --disable-gpu; noisy on a shared machine)');
     for (const [k, v] of rows) console.log(`  ${k.padEnd(wcol)}  ${v}`);
+    // The hover read-out: what the user sees when pointing at the first bar.
+    await page.hover('.bar-canvas', { position: { x: 300, y: 5 }, timeout: 30_000 });
+    const hoverText = (await page.textContent('.hover-line', { timeout: 30_000 })) ?? '';
     step('screenshots');
     const shot = join(tmpdir(), 'tessera-ui-light.png');
     await page.screenshot({ path: shot, timeout: 60_000 });
@@ -152,6 +155,7 @@ async function main(): Promise<void> {
     shots.push(dark);
     await page.evaluate(() => (window as unknown as { tesseraBench: { stop(): void } }).tesseraBench.stop());
 
+    console.log(`  hover at x=300 on the piece bar: ${hoverText}`);
     console.log(`  screenshots: ${shots.join(', ')}`);
     if (errors.length) { console.log('  page errors:'); for (const e of errors.slice(0, 10)) console.log(`    ${e}`); process.exitCode = 1; }
   } finally {
