@@ -91,6 +91,8 @@ export interface TrackerSummary {
   seeders?: number;
   leechers?: number;
   downloaded?: number;
+  /** Unix ms of the last answered scrape (seeders/leechers/downloaded then come from it). */
+  scrapedAt?: number;
   peersReceived: number;
   /** Unix ms of the next announce, 0 when none is planned. */
   nextAnnounce: number;

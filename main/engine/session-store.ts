@@ -34,6 +34,8 @@ export interface TorrentEntry {
   paused: boolean;
   filePriorities: FilePriority[];
   addedAt: number;
+  /** Tracker tiers as the user left them (add/remove); absent = the torrent file's own. */
+  trackers?: string[][];
 }
 
 export interface LoadedResume {
@@ -59,6 +61,18 @@ interface ResumeFile {
 }
 
 const PRIORITIES = new Set<string>(['skip', 'low', 'normal', 'high']);
+
+/** Saved tracker tiers, read like any untrusted input: string lists only, bounded (the Announcer caps the count again). */
+function trackerTiersOf(v: unknown): string[][] | undefined {
+  if (!Array.isArray(v) || v.length > 1000) return undefined;
+  const out: string[][] = [];
+  for (const tier of v) {
+    if (!Array.isArray(tier)) return undefined;
+    const urls = tier.filter((u): u is string => typeof u === 'string' && u.length > 0 && u.length <= 4096).slice(0, 1000);
+    if (urls.length > 0) out.push(urls);
+  }
+  return out;
+}
 
 export function torrentRoot(meta: Metainfo, savePath: string): string {
   return meta.multiFile ? safeJoin(savePath, [meta.name]) : savePath;
@@ -103,8 +117,13 @@ export class SessionStore {
       return v.filter((e): e is TorrentEntry => typeof e === 'object' && e !== null &&
         typeof (e as TorrentEntry).id === 'string' && /^[0-9a-f]{40}$/.test((e as TorrentEntry).id) &&
         typeof (e as TorrentEntry).savePath === 'string' && Array.isArray((e as TorrentEntry).filePriorities))
-        .map((e) => ({ id: e.id, savePath: e.savePath, paused: e.paused === true, addedAt: Number(e.addedAt) || Date.now(),
-          filePriorities: e.filePriorities.filter((p) => PRIORITIES.has(p)) }));
+        .map((e) => {
+          const entry: TorrentEntry = { id: e.id, savePath: e.savePath, paused: e.paused === true, addedAt: Number(e.addedAt) || Date.now(),
+            filePriorities: e.filePriorities.filter((p) => PRIORITIES.has(p)) };
+          const trackers = trackerTiersOf(e.trackers);
+          if (trackers !== undefined) entry.trackers = trackers;
+          return entry;
+        });
     } catch {
       return [];
     }

@@ -244,6 +244,7 @@ export class Session extends EventEmitter<SessionEvents> {
       savePath: entry.savePath, paused: resume?.paused ?? entry.paused, filePriorities: resume?.filePriorities ?? entry.filePriorities,
       addedAt: entry.addedAt, partFile: this.#store.partFile(entry.id), maxConnections: this.#settings.maxConnectionsPerTorrent,
       seedRatioLimit: this.#settings.seedRatioLimit, seedTimeLimit: this.#settings.seedTimeLimit,
+      ...(entry.trackers !== undefined ? { trackers: entry.trackers } : {}),
       ...(resume !== undefined ? { have: resume.have, recheck: resume.recheck, uploaded: resume.uploaded, downloaded: resume.downloaded } : {}),
     });
     this.#torrents.set(entry.id, t);
@@ -310,6 +311,20 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#get(id).setFilePriorities(priorities);
   }
 
+  /** Adds a tracker to a torrent (last in `tier`, or a new last tier) and saves the list. */
+  async addTracker(id: string, url: string, tier?: number): Promise<void> {
+    if (this.#magnets.has(id)) throw new TesseraError('BAD_ARGUMENT', 'trackers can be changed once the torrent\'s metadata has arrived');
+    this.#get(id).announcer.addTracker(url, tier);
+    await this.#store.saveList(this.#entries());
+  }
+
+  /** Removes a tracker from a torrent (told `stopped` if it had us) and saves the list. */
+  async removeTracker(id: string, url: string): Promise<void> {
+    if (this.#magnets.has(id)) throw new TesseraError('BAD_ARGUMENT', 'trackers can be changed once the torrent\'s metadata has arrived');
+    this.#get(id).announcer.removeTracker(url);
+    await this.#store.saveList(this.#entries());
+  }
+
   async recheck(id: string): Promise<void> {
     await this.#get(id).recheck();
     this.#dirty.add(id);
@@ -358,7 +373,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   #entries(): TorrentEntry[] {
     return [...this.#torrents.values()].map((t) => ({
-      id: t.id, savePath: t.savePath, paused: t.paused, filePriorities: t.filePriorities, addedAt: t.addedAt,
+      id: t.id, savePath: t.savePath, paused: t.paused, filePriorities: t.filePriorities, addedAt: t.addedAt, trackers: t.announcer.tiers(),
     }));
   }
 

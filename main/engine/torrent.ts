@@ -78,6 +78,8 @@ export interface TorrentInit {
   seedTimeLimit: number;
   /** Where bytes of skipped files that share a piece with wanted ones are kept (outside the download folder). */
   partFile?: string;
+  /** The user's edited tracker tiers (saved with the torrent list); the torrent file's when absent. */
+  trackers?: string[][];
 }
 
 export class Torrent extends EventEmitter<TorrentEvents> {
@@ -153,7 +155,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#uploader = this.#newUploader();
     this.#ctx = this.#newContext();
     this.announcer = new Announcer(
-      { infoHash: this.infoHash, peerId: deps.peerId, port: deps.listenPort(), tiers: meta.announce },
+      { infoHash: this.infoHash, peerId: deps.peerId, port: deps.listenPort(), tiers: init.trackers ?? meta.announce },
       () => ({ uploaded: this.uploaded, downloaded: this.downloaded, left: this.picker.wantedLeftBytes() }),
     );
     this.announcer.on('peers', (list: Array<{ ip: string; port: number }>) => {
@@ -451,8 +453,11 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#countFileDone(piece);
     this.piecesThisRun++;
     this.emit('verified', piece);
+    const now = Date.now();
     for (const p of this.peers.values()) {
       if (!p.has.get(piece)) p.conn.send({ type: 'have', index: piece });
+      // A piece left the write backlog: peers held back by it may ask for more.
+      if (this.status === 'downloading') fillRequests(this.#ctx, p, now);
     }
     this.emit('dirty');
     if (this.status === 'downloading' && this.picker.wantedLeft() === 0) this.#completed();

@@ -12,6 +12,8 @@ interface Seen { event: string; left: string; numwant: string }
 async function tracker(reply: (q: URLSearchParams) => Record<string, number | string | Uint8Array>): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
+    // `seen` records announces only; the announcer's scrapes (after the first answer) get an empty reply.
+    if ((req.url ?? '').startsWith('/scrape')) { res.end(bencode({ files: new Map() })); return; }
     const q = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
     seen.push({ event: q.get('event') ?? 'none', left: q.get('left') ?? '', numwant: q.get('numwant') ?? '' });
     res.end(bencode(reply(q)));

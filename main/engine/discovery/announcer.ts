@@ -9,7 +9,7 @@ import { TesseraError } from '../errors.ts';
 import type { PeerAddress } from '../wire/compact.ts';
 import { HttpTracker, type HttpTrackerOptions, type TrackerClient } from './http-tracker.ts';
 import { UdpTracker, type UdpTrackerOptions } from './udp-tracker.ts';
-import { TrackerTiers } from './tracker-tiers.ts';
+import { MAX_TRACKERS, TrackerTiers } from './tracker-tiers.ts';
 import type { AnnounceEvent, AnnounceResponse } from './tracker-codec.ts';
 
 export interface AnnouncerInit {
@@ -38,6 +38,10 @@ export interface AnnouncerOptions {
   udp?: UdpTrackerOptions;
   /** Builds the client for a URL; null for an unsupported scheme. Injectable for tests. */
   createClient?: (url: string) => TrackerClient | null;
+  /** Scrape every tracker this long after the first answered announce, then at this period. Default 10 min. */
+  scrapeIntervalMs?: number;
+  /** Delay from the first answered announce to the first scrape. Default 1 s. */
+  firstScrapeDelayMs?: number;
 }
 
 export interface AnnouncerEvents {
@@ -73,6 +77,11 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
   readonly #floorMs: number;
   readonly #retryBaseMs: number;
   readonly #stopTimeoutMs: number;
+  readonly #create: (url: string) => TrackerClient | null;
+  readonly #scrapeIntervalMs: number;
+  readonly #firstScrapeDelayMs: number;
+  #scrapeTimer: NodeJS.Timeout | null = null;
+  #scraping: Promise<void> | null = null;
 
   #running = false;
   #timer: NodeJS.Timeout | null = null;
@@ -93,25 +102,72 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     this.#retryMs = this.#retryBaseMs;
     this.#stopTimeoutMs = opts.stopTimeoutMs ?? 5_000;
     const udp: UdpTrackerOptions = { maxRetries: 3, ...opts.udp };
-    const create = opts.createClient ?? ((url: string): TrackerClient | null => {
+    this.#create = opts.createClient ?? ((url: string): TrackerClient | null => {
       if (/^https?:/i.test(url)) return new HttpTracker(url, opts.http);
       if (/^udp:/i.test(url)) return new UdpTracker(url, udp);
       return null;
     });
+    this.#scrapeIntervalMs = opts.scrapeIntervalMs ?? 10 * 60_000;
+    this.#firstScrapeDelayMs = opts.firstScrapeDelayMs ?? 1_000;
     this.#tiers = new TrackerTiers(init.tiers);
-    for (const { url, tier } of this.#tiers.order()) {
-      let client: TrackerClient | null = null;
-      let error: string | undefined;
-      try {
-        client = create(url);
-        if (client === null) error = 'unsupported tracker protocol';
-      } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
-      }
-      const summary: TrackerSummary = { url, tier, status: error === undefined ? 'idle' : 'error', peersReceived: 0, nextAnnounce: 0 };
-      if (error !== undefined) summary.lastError = error;
-      this.#trackers.set(url, { url, tier, client, summary, started: false, minIntervalMs: 0, lastAnnounceAt: 0 });
+    for (const { url, tier } of this.#tiers.order()) this.#trackers.set(url, this.#newState(url, tier));
+  }
+
+  #newState(url: string, tier: number): TrackerState {
+    let client: TrackerClient | null = null;
+    let error: string | undefined;
+    try {
+      client = this.#create(url);
+      if (client === null) error = 'unsupported tracker protocol';
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
     }
+    const summary: TrackerSummary = { url, tier, status: error === undefined ? 'idle' : 'error', peersReceived: 0, nextAnnounce: 0 };
+    if (error !== undefined) summary.lastError = error;
+    return { url, tier, client, summary, started: false, minIntervalMs: 0, lastAnnounceAt: 0 };
+  }
+
+  /** The tiers as they stand now (after any add/remove), for saving with the torrent. */
+  tiers(): string[][] {
+    return this.#tiers.list();
+  }
+
+  /**
+   * Adds a tracker (the user's "add tracker") last in `tier`, or in a new last tier. Throws
+   * BAD_ARGUMENT for a duplicate or past the tracker cap. While running, an announce goes out at
+   * once when no tracker is answering (so a torrent whose trackers all failed tries the new one),
+   * and the new tracker is scraped.
+   */
+  addTracker(url: string, tier?: number): void {
+    const u = url.trim();
+    if (this.#tiers.has(u)) throw new TesseraError('BAD_ARGUMENT', 'this torrent already has that tracker');
+    if (!this.#tiers.add(u, tier)) throw new TesseraError('BAD_ARGUMENT', `a torrent can have at most ${MAX_TRACKERS} trackers`);
+    const entry = this.#tiers.order().find((e) => e.url === u);
+    const state = this.#newState(u, entry?.tier ?? 0);
+    this.#trackers.set(u, state);
+    this.emit('update');
+    if (!this.#running) return;
+    if (this.#current() === undefined) this.reannounce();
+    if (state.client !== null) void this.#scrapeOne(state, AbortSignal.timeout(15_000)).then(() => this.emit('update'));
+  }
+
+  /** Removes a tracker; one that has us on its list is told `stopped` (best effort, bounded). */
+  removeTracker(url: string): void {
+    const t = this.#trackers.get(url);
+    if (t === undefined || !this.#tiers.remove(url)) throw new TesseraError('NOT_FOUND', 'this torrent has no such tracker');
+    this.#trackers.delete(url);
+    const client = t.client;
+    if (t.started && client !== null) {
+      void this.#announceOne(t, 'stopped', AbortSignal.timeout(this.#stopTimeoutMs)).catch(() => undefined).finally(() => client.close());
+    } else {
+      client?.close();
+    }
+    // The removed tracker may have held the next announce: plan it on whichever leads now.
+    if (this.#running && this.#round === null) {
+      const cur = this.#current();
+      this.#schedule(cur === undefined ? 0 : Math.max(0, cur.lastAnnounceAt + Math.max(cur.minIntervalMs, this.#floorMs) - Date.now()));
+    }
+    this.emit('update');
   }
 
   /** Begin announcing (`started` at once). Calling it again while running does nothing. */
@@ -147,6 +203,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     const wasRunning = this.#running;
     this.#running = false;
     this.#clearTimer();
+    this.#clearScrapeTimer();
     this.#abort?.abort(new TesseraError('ABORTED', 'announcer stopped'));
     if (!wasRunning) return this.#stopping;
     const round = this.#round ?? Promise.resolve();
@@ -156,24 +213,52 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
 
   /** Scrape every tracker that supports it; results land in trackers(). Failures are not announce errors. */
   async scrape(signal?: AbortSignal): Promise<void> {
-    await Promise.all([...this.#trackers.values()].map(async (t) => {
-      if (t.client === null) return;
-      try {
-        const r = await t.client.scrape([this.#init.infoHash], signal ?? AbortSignal.timeout(15_000));
-        const e = r.values().next().value;
-        if (e === undefined) return;
-        t.summary.seeders = e.complete;
-        t.summary.leechers = e.incomplete;
-        t.summary.downloaded = e.downloaded;
-      } catch {
-        // Many trackers do not scrape; the announce status says what matters.
-      }
-    }));
+    const s = signal ?? AbortSignal.timeout(15_000);
+    await Promise.all([...this.#trackers.values()].map((t) => this.#scrapeOne(t, s)));
     this.emit('update');
   }
 
+  async #scrapeOne(t: TrackerState, signal: AbortSignal): Promise<void> {
+    if (t.client === null) return;
+    try {
+      const r = await t.client.scrape([this.#init.infoHash], signal);
+      const e = r.values().next().value;
+      if (e === undefined) return;
+      t.summary.seeders = e.complete;
+      t.summary.leechers = e.incomplete;
+      t.summary.downloaded = e.downloaded;
+      t.summary.scrapedAt = Date.now();
+    } catch {
+      // Many trackers do not scrape; the announce status says what matters.
+    }
+  }
+
+  /** Scrapes soon after the first answered announce, then every scrapeIntervalMs while running. */
+  #planScrapes(): void {
+    if (this.#scrapeTimer !== null || !this.#running) return;
+    const run = (): void => {
+      if (!this.#running || this.#scraping !== null) return;
+      this.#scraping = this.scrape().finally(() => { this.#scraping = null; });
+    };
+    this.#scrapeTimer = setTimeout(() => {
+      run();
+      this.#scrapeTimer = setInterval(run, this.#scrapeIntervalMs);
+      this.#scrapeTimer.unref();
+    }, this.#firstScrapeDelayMs);
+    this.#scrapeTimer.unref();
+  }
+
+  #clearScrapeTimer(): void {
+    // clearTimeout and clearInterval are interchangeable in Node.
+    if (this.#scrapeTimer !== null) clearTimeout(this.#scrapeTimer);
+    this.#scrapeTimer = null;
+  }
+
   trackers(): TrackerSummary[] {
-    return [...this.#tiers.order()].map(({ url }) => ({ ...(this.#trackers.get(url)?.summary as TrackerSummary) }));
+    return this.#tiers.order().flatMap(({ url, tier }) => {
+      const t = this.#trackers.get(url);
+      return t === undefined ? [] : [{ ...t.summary, tier }];
+    });
   }
 
   // --- scheduling ------------------------------------------------------------------------------
@@ -288,6 +373,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     if (r.downloaded !== undefined) s.downloaded = r.downloaded;
     s.peersReceived += r.peers.length;
     this.#tiers.promote(t.url);
+    this.#planScrapes();
     this.emit('update');
     if (r.peers.length > 0) this.emit('peers', r.peers);
   }
@@ -316,6 +402,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
   close(): void {
     this.#running = false;
     this.#clearTimer();
+    this.#clearScrapeTimer();
     for (const t of this.#trackers.values()) t.client?.close();
   }
 }

@@ -24,3 +24,19 @@ test('tiers: every URL kept once, capped (property)', () => {
   const many = new TrackerTiers([Array.from({ length: 500 }, (_, i) => `http://t${i}/announce`)]);
   assert.equal(many.order().length, MAX_TRACKERS);
 });
+
+test('tiers: add to a tier or a new last tier, refuse duplicates and past the cap; remove drops empty tiers', () => {
+  const t = new TrackerTiers([['a'], ['b']], () => 0);
+  assert.equal(t.add('c', 0), true);
+  assert.equal(t.add('d'), true);
+  assert.equal(t.add('x', 99), true);
+  assert.equal(t.add('a'), false);
+  assert.equal(t.add('  '), false);
+  assert.deepEqual(t.list(), [['a', 'c'], ['b'], ['d'], ['x']]);
+  assert.equal(t.remove('b'), true);
+  assert.equal(t.remove('b'), false);
+  assert.deepEqual(t.order(), [{ url: 'a', tier: 0 }, { url: 'c', tier: 0 }, { url: 'd', tier: 1 }, { url: 'x', tier: 2 }]);
+  const full = new TrackerTiers([Array.from({ length: MAX_TRACKERS }, (_, i) => `http://t${i}/a`)]);
+  assert.equal(full.add('http://one-more/a'), false);
+  assert.equal(full.order().length, MAX_TRACKERS);
+});

@@ -51,6 +51,37 @@ export class TrackerTiers {
     return this.#tiers.length;
   }
 
+  /** The tiers as they stand (tried order within each tier), for saving a user-edited list. */
+  list(): string[][] {
+    return this.#tiers.map((t) => [...t]);
+  }
+
+  has(url: string): boolean {
+    return this.#tiers.some((t) => t.includes(url));
+  }
+
+  /** Adds a tracker last in tier `tier` (a tier past the end becomes a new last tier). False when it is
+   *  already there or the cap is reached: a user's add obeys the same bound as a torrent file. */
+  add(url: string, tier: number = this.#tiers.length): boolean {
+    const u = url.trim();
+    if (u === '' || this.has(u) || this.order().length >= MAX_TRACKERS) return false;
+    const t = Number.isInteger(tier) && tier >= 0 ? this.#tiers[tier] : undefined;
+    if (t === undefined) this.#tiers.push([u]); else t.push(u);
+    return true;
+  }
+
+  /** Removes a tracker; a tier left empty goes, so later tiers move up one. False when absent. */
+  remove(url: string): boolean {
+    for (const [i, tier] of this.#tiers.entries()) {
+      const j = tier.indexOf(url);
+      if (j < 0) continue;
+      tier.splice(j, 1);
+      if (tier.length === 0) this.#tiers.splice(i, 1);
+      return true;
+    }
+    return false;
+  }
+
   /** A tracker answered: it goes first in its tier (BEP 12). */
   promote(url: string): void {
     for (const tier of this.#tiers) {
