@@ -77,6 +77,9 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   /** Send our handshake and start reading. Events fire from here on. */
   start(): void {
+    // Our handshake goes first: attaching the reader may deliver bytes that arrived already (the
+    // peer's handshake after a plaintext MSE negotiation), and what we answer must follow it.
+    this.#write(encodeHandshake({ infoHash: this.#opts.infoHash, peerId: this.#opts.peerId, fast: true, extended: true }));
     // Dialled TCP sockets read zero-copy into a shared buffer; anything else (incoming, MSE) by 'data'.
     const zeroCopy = setReadSink(this.socket, (chunk) => this.#onData(chunk, true));
     if (!zeroCopy) this.socket.on('data', (chunk: Buffer) => this.#onData(chunk, false));
@@ -85,7 +88,6 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.socket.on('end', () => this.close('peer ended the connection'));
     this.socket.on('error', (e: Error) => this.close(`socket error: ${e.message}`));
     this.socket.resume(); // an MSE handshake leaves the socket paused until a reader is attached
-    this.#write(encodeHandshake({ infoHash: this.#opts.infoHash, peerId: this.#opts.peerId, fast: true, extended: true }));
     if (this.remote !== undefined) {
       const h = this.remote;
       queueMicrotask(() => { if (!this.closed) this.emit('handshake', h); });
