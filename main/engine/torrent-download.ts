@@ -14,6 +14,8 @@ import { BLOCK_SIZE, type PiecePicker, type Cancel } from './pieces/picker.ts';
 
 /** Recycled piece buffers kept for reuse (at most this many idle). */
 const MAX_FREE_BUFFERS = 32;
+/** Pieces complete but not yet on disk before the download pauses for the disk to catch up. */
+const MAX_FINISHING = 24;
 
 export interface PieceStore {
   write(piece: number, begin: number, data: Uint8Array): Promise<void>;
@@ -52,6 +54,7 @@ export class PieceAssembler {
   #bytes = 0;
   #closed = false;
   #free: Uint8Array[] = [];
+  #writes: Promise<void> = Promise.resolve();
 
   constructor(deps: AssemblerDeps) {
     this.#deps = deps;
@@ -60,6 +63,11 @@ export class PieceAssembler {
   /** Bytes held in piece buffers (bounded by the pieces the picker has in progress). */
   get bufferedBytes(): number {
     return this.#bytes;
+  }
+
+  /** Verified pieces waiting for (or in) their disk write: request no more while this is high. */
+  get backlogged(): boolean {
+    return this.#finishing.size >= MAX_FINISHING;
   }
 
   get finishing(): number {
@@ -111,7 +119,11 @@ export class PieceAssembler {
         sink.failed(piece, picker.onPieceFailed(piece));
         return;
       }
-      await store.write(piece, 0, p.buf);
+      // One write at a time per torrent: concurrent pwrites to one file contend on its inode lock
+      // in the kernel (measured: spinning in rwsem, more system time, slower writes).
+      const write = this.#writes.then(() => store.write(piece, 0, p.buf));
+      this.#writes = write.catch(() => undefined);
+      await write;
       if (this.#closed) return;
       this.#release(piece);
       picker.onPieceVerified(piece);

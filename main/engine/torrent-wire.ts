@@ -183,6 +183,8 @@ export function updateInterest(ctx: WireContext, peer: PeerState, now: number): 
  */
 export function fillRequests(ctx: WireContext, peer: PeerState, now: number): void {
   if (!peer.amInterested || peer.conn.closed || !ctx.downloading()) return;
+  // The disk is behind: asking for more would only grow the pieces held in memory.
+  if (ctx.assembler.backlogged) return;
   const choked = peer.peerChoking;
   if (choked && peer.allowedFast.size === 0) return;
   let depth = Math.min(requestDepth(peer.down.rate()), peer.maxRequests);
