@@ -71,6 +71,9 @@ export interface Commands {
   'torrent:remove': [{ ids: string[]; deleteData: boolean }, null];
   'torrent:set-file-priorities': [{ id: string; priorities: Array<{ index: number; priority: FilePriority }> }, null];
   'torrent:recheck': [{ id: string }, null];
+  /** Adds a tracker last in `tier` (omitted or past the end: a new last tier). */
+  'torrent:add-tracker': [{ id: string; url: string; tier?: number }, null];
+  'torrent:remove-tracker': [{ id: string; url: string }, null];
   'torrent:select': [{ id: string | null }, null];
   'torrent:magnet': [{ id: string }, string];
   'torrent:open-folder': [{ id: string }, null];

@@ -16,6 +16,11 @@ test('valid arguments pass and come back as fresh objects', () => {
   assert.deepEqual(validators['settings:set']({ maxDownloadRate: 1000, theme: 'dark' }), { ok: true, value: { maxDownloadRate: 1000, theme: 'dark' } });
   assert.deepEqual(validators['torrent:set-file-priorities']({ id: ID, priorities: [{ index: 0, priority: 'skip' }] }).ok, true);
   assert.deepEqual(validators['verify:start']({ jobId: 'j1', id: ID, path: '/tmp/x' }).ok, true);
+  assert.deepEqual(validators['torrent:add-tracker']({ id: ID, url: ' udp://127.0.0.1:6969/announce ', tier: 2 }),
+    { ok: true, value: { id: ID, url: 'udp://127.0.0.1:6969/announce', tier: 2 } });
+  assert.deepEqual(validators['torrent:add-tracker']({ id: ID, url: 'https://t.example/announce?k=1' }),
+    { ok: true, value: { id: ID, url: 'https://t.example/announce?k=1' } });
+  assert.deepEqual(validators['torrent:remove-tracker']({ id: ID, url: 'wss://old/announce' }).ok, true);
   assert.deepEqual(validators['create:start']({ jobId: 'j1', path: '/tmp/x', version: 'hybrid', pieceLength: 0, trackers: [['http://a/announce']],
     webSeeds: [], private: false, seed: false, comment: 'c' }).ok, true);
 });
@@ -36,6 +41,17 @@ test('bad arguments are refused with BAD_ARGUMENT', () => {
     ['create:start', { jobId: 'j', path: '/x', version: 'v3', pieceLength: 0, trackers: [], webSeeds: [], private: false, seed: false }],
     ['create:start', { jobId: 'j', path: '/x', version: 'v1', pieceLength: 1000, trackers: [], webSeeds: [], private: false, seed: false }],
     ['verify:start', { jobId: 'j', path: '/x' }],
+    ['torrent:add-tracker', { id: ID, url: 'wss://t/announce' }],
+    ['torrent:add-tracker', { id: ID, url: 'file:///etc/passwd' }],
+    ['torrent:add-tracker', { id: ID, url: 'javascript:alert(1)' }],
+    ['torrent:add-tracker', { id: ID, url: 'udp://t/announce' }],
+    ['torrent:add-tracker', { id: ID, url: 'http://a b/announce' }],
+    ['torrent:add-tracker', { id: ID, url: 'not a url' }],
+    ['torrent:add-tracker', { id: ID, url: `http://t/${'a'.repeat(3000)}` }],
+    ['torrent:add-tracker', { id: ID, url: 'http://t/announce', tier: -1 }],
+    ['torrent:add-tracker', { id: ID, url: 'http://t/announce', tier: 1.5 }],
+    ['torrent:add-tracker', { id: ID }],
+    ['torrent:remove-tracker', { id: ID, url: '' }],
     ['verify:start', { jobId: 'j', path: '/x', id: ID, torrentBase64: 'AAAA' }],
     ['settings:get', { a: 1 }],
     ['settings:set', { listenPort: 70000 }],
@@ -54,7 +70,7 @@ test('unknown commands, including prototype keys, are refused', () => {
     assert.equal(isCommandName(c), false);
     assert.equal(validateCommand(c, {}).ok, false);
   }
-  assert.equal(COMMAND_NAMES.length, 16);
+  assert.equal(COMMAND_NAMES.length, 18);
 });
 
 test('no validator throws on arbitrary input', () => {

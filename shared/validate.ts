@@ -13,6 +13,10 @@ export const MAX_PRIORITIES = 1_000_000;
 export const MAX_MAGNET = 64 * 1024;
 export const MAX_URLS = 1000;
 export const MAX_TEXT = 64 * 1024;
+/** A tracker URL longer than this is refused (real ones are well under 200 characters). */
+export const MAX_TRACKER_URL = 2048;
+/** Tiers beyond this are refused (the engine also caps a torrent at 50 trackers). */
+export const MAX_TIER = 1000;
 
 type V<T> = Result<T>;
 const ok = <T>(value: T): V<T> => ({ ok: true, value });
@@ -85,6 +89,20 @@ function base64(v: unknown, field: string): V<string> {
 const JOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
 function jobId(v: unknown): V<string> {
   return typeof v === 'string' && JOB_ID.test(v) ? ok(v) : bad('jobId must be 1–128 characters of [A-Za-z0-9_-]');
+}
+
+/** A tracker the engine can announce to: http, https or udp, with a host, no spaces or control characters. */
+export function trackerUrl(v: unknown, field: string): V<string> {
+  const r = str(v, field, MAX_TRACKER_URL, { nonEmpty: true });
+  if (!r.ok) return r;
+  const s = r.value.trim();
+  if (/[\s\u0000-\u001f\u007f]/.test(s)) return bad(`${field} must not contain spaces or control characters`);
+  let u: URL;
+  try { u = new URL(s); } catch { return bad(`${field} is not a valid URL`); }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:' && u.protocol !== 'udp:') return bad(`${field} must be an http://, https:// or udp:// tracker URL`);
+  if (u.hostname === '') return bad(`${field} has no host`);
+  if (u.protocol === 'udp:' && u.port === '') return bad(`${field}: a udp:// tracker URL needs a port`);
+  return ok(s);
 }
 
 const PRIORITIES: readonly FilePriority[] = ['skip', 'low', 'normal', 'high'];
@@ -298,6 +316,26 @@ export const validators: Validators = {
     if (!o.ok) return o;
     const id = torrentId(o.value.id, 'id');
     return id.ok ? ok({ id: id.value }) : id;
+  },
+  'torrent:add-tracker': (v) => {
+    const o = record(v, 'torrent:add-tracker', ['id', 'url', 'tier']);
+    if (!o.ok) return o;
+    const id = torrentId(o.value.id, 'id');
+    if (!id.ok) return id;
+    const url = trackerUrl(o.value.url, 'url');
+    if (!url.ok) return url;
+    if (o.value.tier === undefined) return ok({ id: id.value, url: url.value });
+    const tier = int(o.value.tier, 'tier', 0, MAX_TIER);
+    return tier.ok ? ok({ id: id.value, url: url.value, tier: tier.value }) : tier;
+  },
+  'torrent:remove-tracker': (v) => {
+    const o = record(v, 'torrent:remove-tracker', ['id', 'url']);
+    if (!o.ok) return o;
+    const id = torrentId(o.value.id, 'id');
+    if (!id.ok) return id;
+    // Any saved URL can be removed (even one a torrent file carried that we could not use).
+    const url = str(o.value.url, 'url', MAX_TEXT, { nonEmpty: true });
+    return url.ok ? ok({ id: id.value, url: url.value }) : url;
   },
   'torrent:select': (v) => {
     const o = record(v, 'torrent:select', ['id']);

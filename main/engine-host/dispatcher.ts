@@ -106,6 +106,15 @@ async function run(deps: DispatchDeps, clientId: string, cmd: ValidCommand): Pro
       deps.publishSoon();
       return ok(null);
     }
+    case 'torrent:add-tracker':
+    case 'torrent:remove-tracker': {
+      const k = known(session, [cmd.arg.id]);
+      if (!k.ok) return k;
+      if (cmd.command === 'torrent:add-tracker') await session.addTracker(cmd.arg.id, cmd.arg.url, cmd.arg.tier);
+      else await session.removeTracker(cmd.arg.id, cmd.arg.url);
+      deps.publishSoon();
+      return ok(null);
+    }
     case 'torrent:select':
       deps.publisher.select(clientId, cmd.arg.id);
       deps.publishSoon();

@@ -20,6 +20,9 @@ export interface EngineSession {
   remove(id: string, opts: { deleteData: boolean }): Promise<void>;
   setFilePriorities(id: string, priorities: Array<{ index: number; priority: FilePriority }>): void;
   recheck(id: string): Promise<void>;
+  /** Throws TesseraError BAD_ARGUMENT (duplicate, too many) or NOT_FOUND. */
+  addTracker(id: string, url: string, tier?: number): Promise<void>;
+  removeTracker(id: string, url: string): Promise<void>;
   summaries(): TorrentSummary[];
   detail(id: string): TorrentDetail | undefined;
   torrentFile(id: string): Uint8Array | undefined;

@@ -36,6 +36,8 @@ export function sanitizeSettings(defaults: Settings, raw: Raw): Settings {
 
 export class SettingsStore {
   #current: Settings;
+  /** This run's start-time values (e.g. `serve --download-dir`): shown and used, never saved. */
+  #run: Partial<Settings> = {};
   #writing: Promise<void> = Promise.resolve();
 
   private constructor(readonly file: string, initial: Settings) {
@@ -64,13 +66,22 @@ export class SettingsStore {
     }
   }
 
+  /** The effective settings of this run: the saved ones under this run's overrides. */
   get(): Settings {
-    return { ...this.#current };
+    return { ...this.#current, ...this.#run };
   }
 
-  /** Applies a validated patch and saves; saves are serialised so the last write wins on disk. */
+  /** Start-time overrides for this run only: get() reports them (so the Settings dialog shows what
+   *  the engine really uses), the file keeps the saved values. */
+  setRunOverrides(overrides: Partial<Settings>): void {
+    this.#run = { ...overrides };
+  }
+
+  /** Applies a validated patch and saves; saves are serialised so the last write wins on disk. A
+   *  field the user sets explicitly replaces this run's override of it. */
   async set(patch: Partial<Settings>): Promise<Settings> {
     this.#current = { ...this.#current, ...patch };
+    for (const k of Object.keys(patch) as Array<keyof Settings>) delete this.#run[k];
     const snapshot = JSON.stringify({ version: SETTINGS_VERSION, settings: this.#current }, null, 2);
     const write = this.#writing.then(() => writeFileAtomic(this.file, snapshot));
     this.#writing = write.catch(() => undefined);

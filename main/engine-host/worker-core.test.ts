@@ -13,7 +13,7 @@ const DEFAULTS: Settings = { downloadDir: '/tmp/dl', listenPort: 6881, maxConnec
   maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, theme: 'system' };
 const TORRENT = Buffer.from('d4:infod4:name1:aee').toString('base64');
 
-async function harness(t: { after(fn: () => Promise<void>): void }) {
+async function harness(t: { after(fn: () => Promise<void>): void }, overrides: Partial<Settings> = { listenPort: 0 }) {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-host-'));
   const out: WorkerToHost[] = [];
   let deliver: (m: HostToWorker) => void = () => undefined;
@@ -47,7 +47,7 @@ async function harness(t: { after(fn: () => Promise<void>): void }) {
     await host.done;
     await rm(dir, { recursive: true, force: true });
   });
-  deliver({ t: 'init', init: { stateDir: dir, settingsFile: join(dir, 'settings.json'), defaults: DEFAULTS, overrides: { listenPort: 0 }, snapshotIntervalMs: 20 } });
+  deliver({ t: 'init', init: { stateDir: dir, settingsFile: join(dir, 'settings.json'), defaults: DEFAULTS, overrides, snapshotIntervalMs: 20 } });
   await next((m) => m.t === 'ready');
   return { out, next, invoke, dir, session: () => session! };
 }
@@ -117,4 +117,42 @@ test('settings are validated, saved atomically with a version, and reach the ses
   assert.equal(saved.settings.listenPort, 6881, 'start-time overrides are not saved');
   const g = await h.invoke('settings:get', null);
   assert.ok(g.ok && (g.value as Settings).theme === 'dark');
+});
+
+test('settings:get reports this run\'s start-time overrides (serve --download-dir), which are never saved', async (t) => {
+  const h = await harness(t, { downloadDir: '/tmp/this-run', listenPort: 0 });
+  const g = await h.invoke('settings:get', null);
+  assert.ok(g.ok);
+  assert.equal((g.value as Settings).downloadDir, '/tmp/this-run', 'the dialog shows the folder the engine uses');
+  assert.equal((g.value as Settings).listenPort, 0);
+  assert.equal(h.session().settings().downloadDir, '/tmp/this-run');
+  // Another field saved: the override stays in effect and stays out of the file.
+  await h.invoke('settings:set', { maxUploadRate: 1000 });
+  let saved = JSON.parse(await readFile(join(h.dir, 'settings.json'), 'utf8')) as { settings: Settings };
+  assert.equal(saved.settings.downloadDir, DEFAULTS.downloadDir);
+  const g2 = await h.invoke('settings:get', null);
+  assert.ok(g2.ok && (g2.value as Settings).downloadDir === '/tmp/this-run');
+  // The user picks a folder in the dialog: that choice wins, now and on disk.
+  const s = await h.invoke('settings:set', { downloadDir: '/tmp/chosen' });
+  assert.ok(s.ok && (s.value as Settings).downloadDir === '/tmp/chosen');
+  assert.equal(h.session().settings().downloadDir, '/tmp/chosen');
+  saved = JSON.parse(await readFile(join(h.dir, 'settings.json'), 'utf8')) as { settings: Settings };
+  assert.equal(saved.settings.downloadDir, '/tmp/chosen');
+  assert.equal(saved.settings.listenPort, DEFAULTS.listenPort, 'the port override is still not saved');
+});
+
+test('add/remove tracker commands reach the session; refusals come back in the Result', async (t) => {
+  const h = await harness(t);
+  const added = await h.invoke('torrent:add-file', { torrentBase64: TORRENT });
+  assert.ok(added.ok);
+  const id = (added.value as { id: string }).id;
+  assert.deepEqual(await h.invoke('torrent:add-tracker', { id, url: 'udp://127.0.0.1:6969/announce', tier: 0 }), { ok: true, value: null });
+  const dup = await h.invoke('torrent:add-tracker', { id, url: 'udp://127.0.0.1:6969/announce' });
+  assert.equal(!dup.ok && dup.error.code, 'BAD_ARGUMENT');
+  const unknown = await h.invoke('torrent:add-tracker', { id: 'f'.repeat(40), url: 'http://127.0.0.1:1/announce' });
+  assert.equal(!unknown.ok && unknown.error.code, 'NOT_FOUND');
+  assert.deepEqual(await h.invoke('torrent:remove-tracker', { id, url: 'udp://127.0.0.1:6969/announce' }), { ok: true, value: null });
+  const gone = await h.invoke('torrent:remove-tracker', { id, url: 'udp://127.0.0.1:6969/announce' });
+  assert.equal(!gone.ok && gone.error.code, 'NOT_FOUND');
+  assert.deepEqual(h.session().calls, [`add-tracker ${id} udp://127.0.0.1:6969/announce 0`, `remove-tracker ${id} udp://127.0.0.1:6969/announce`]);
 });

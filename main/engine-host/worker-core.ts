@@ -86,7 +86,10 @@ export function runEngineHost(port: HostPort, factory: EngineFactory): { done: P
       const loaded = await SettingsStore.load(init.settingsFile, init.defaults);
       settings = loaded.store;
       if (loaded.warning) port.post({ t: 'event', event: 'engine:error', payload: { message: loaded.warning, severity: 'warning' } });
-      const effective: Settings = { ...settings.get(), ...(init.overrides ?? {}) };
+      // settings:get must answer with what this run really uses (issue: the dialog showed the saved
+      // download folder while `serve --download-dir` downloaded elsewhere).
+      if (init.overrides) settings.setRunOverrides(init.overrides);
+      const effective: Settings = settings.get();
       const opts: OpenSessionOptions = { stateDir: init.stateDir, settings: engineSettingsOf(effective) };
       if (init.listenHost !== undefined) opts.listenHost = init.listenHost;
       const s = await factory.openSession(opts);

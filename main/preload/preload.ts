@@ -32,6 +32,8 @@ const api: PreloadApi = {
   torrentRemove: command('torrent:remove'),
   torrentSetFilePriorities: command('torrent:set-file-priorities'),
   torrentRecheck: command('torrent:recheck'),
+  torrentAddTracker: command('torrent:add-tracker'),
+  torrentRemoveTracker: command('torrent:remove-tracker'),
   torrentSelect: command('torrent:select'),
   torrentMagnet: command('torrent:magnet'),
   torrentOpenFolder: command('torrent:open-folder'),

@@ -12,6 +12,8 @@ export class FakeSession extends EventEmitter implements EngineSession {
   #settings: EngineSessionSettings;
   #torrents = new Map<string, TorrentSummary>();
   #files = new Map<string, Uint8Array>();
+  /** Per torrent: [tier, url] in order. */
+  #trackers = new Map<string, Array<[number, string]>>();
   readonly calls: string[] = [];
 
   constructor(settings: Partial<EngineSessionSettings> = {}) {
@@ -47,6 +49,22 @@ export class FakeSession extends EventEmitter implements EngineSession {
   async remove(id: string, opts: { deleteData: boolean }): Promise<void> { this.#need(id); this.#torrents.delete(id); this.calls.push(`remove ${id} ${opts.deleteData}`); }
   setFilePriorities(id: string, p: Array<{ index: number; priority: FilePriority }>): void { this.#need(id); this.calls.push(`prio ${id} ${JSON.stringify(p)}`); }
   async recheck(id: string): Promise<void> { this.#need(id); this.calls.push(`recheck ${id}`); }
+  async addTracker(id: string, url: string, tier?: number): Promise<void> {
+    this.#need(id);
+    const list = this.#trackers.get(id) ?? [];
+    if (list.some(([, u]) => u === url)) throw new TesseraError('BAD_ARGUMENT', 'this torrent already has that tracker');
+    list.push([tier ?? list.length, url]);
+    this.#trackers.set(id, list);
+    this.calls.push(`add-tracker ${id} ${url} ${tier ?? '-'}`);
+  }
+  async removeTracker(id: string, url: string): Promise<void> {
+    this.#need(id);
+    const list = this.#trackers.get(id) ?? [];
+    const i = list.findIndex(([, u]) => u === url);
+    if (i < 0) throw new TesseraError('NOT_FOUND', 'this torrent has no such tracker');
+    list.splice(i, 1);
+    this.calls.push(`remove-tracker ${id} ${url}`);
+  }
   torrentFile(id: string): Uint8Array | undefined { return this.#files.get(id); }
   summaries(): TorrentSummary[] { return [...this.#torrents.values()]; }
 
@@ -65,7 +83,8 @@ export class FakeSession extends EventEmitter implements EngineSession {
     const have = new Uint8Array(Math.ceil(t.pieceCount / 8));
     const done = Math.round(t.progress * t.pieceCount);
     for (let i = 0; i < done; i++) have[i >> 3]! |= 0x80 >> (i & 7);
-    return { id, have, downloading: new Uint8Array(have.length), availability: new Uint16Array(t.pieceCount), seedCount: 1, peers: [], files: [], trackers: [] };
+    return { id, have, downloading: new Uint8Array(have.length), availability: new Uint16Array(t.pieceCount), seedCount: 1, peers: [], files: [],
+      trackers: (this.#trackers.get(id) ?? []).map(([tier, url]) => ({ url, tier, status: 'idle' as const, peersReceived: 0, nextAnnounce: 0 })) };
   }
 
   async close(): Promise<void> { this.calls.push('close'); }
