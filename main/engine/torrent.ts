@@ -19,7 +19,8 @@ import { Bitfield } from './wire/bitfield.ts';
 import type { Handshake } from './wire/handshake.ts';
 import type { TokenBucket } from './rate/token-bucket.ts';
 import { RateMeter } from './rate/rate-meter.ts';
-import { Announcer } from './discovery/announcer.ts';
+import type { Announcer } from './discovery/announcer.ts';
+import { announcerFor } from './discovery/hybrid-announcer.ts';
 import { PeerConnection } from './peer/peer-connection.ts';
 import { MAX_PEER_REQUESTS, PeerState } from './peer/peer-state.ts';
 import { ExtensionRegistry, type ExtensionHandler } from './peer/extensions.ts';
@@ -154,7 +155,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#assembler = this.#newAssembler();
     this.#uploader = this.#newUploader();
     this.#ctx = this.#newContext();
-    this.announcer = new Announcer(
+    this.announcer = announcerFor(this.skeys, // a hybrid announces in the v1 and the v2 swarm
       { infoHash: this.infoHash, peerId: deps.peerId, port: deps.listenPort(), tiers: init.trackers ?? meta.announce },
       () => ({ uploaded: this.uploaded, downloaded: this.downloaded, left: this.picker.wantedLeftBytes() }),
     );
