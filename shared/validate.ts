@@ -101,7 +101,7 @@ export function trackerUrl(v: unknown, field: string): V<string> {
   try { u = new URL(s); } catch { return bad(`${field} is not a valid URL`); }
   if (u.protocol !== 'http:' && u.protocol !== 'https:' && u.protocol !== 'udp:') return bad(`${field} must be an http://, https:// or udp:// tracker URL`);
   if (u.hostname === '') return bad(`${field} has no host`);
-  if (u.protocol === 'udp:' && u.port === '') return bad(`${field}: a udp:// tracker URL needs a port`);
+  if (u.protocol === 'udp:' && u.port === '') return bad(`${field} needs a port for udp://`);
   return ok(s);
 }
 

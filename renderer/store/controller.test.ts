@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { CommandName, Events, EventName, Result, TesseraApi } from '../../shared/contract.ts';
 import { applyTorrentsUpdate, clickRow } from './actions.ts';
 import { connectStore, syncFocusToEngine } from './connect.ts';
-import { createController } from './controller.ts';
+import { createController, trackerUrlProblem } from './controller.ts';
 import { createAppStore } from './state.ts';
 import { row } from './test-rows.ts';
 
@@ -85,4 +85,21 @@ test('connectStore routes events into the store and unsubscribes; focus syncs to
   assert.deepEqual(calls.at(-1), ['torrent:select', { id: 'a' }]);
   off(); stop();
   assert.equal([...listeners.values()].reduce((n, s) => n + s.size, 0), 0);
+});
+
+test('trackers: a bad URL is refused before sending, in plain words; engine refusals come back as sentences', async () => {
+  assert.equal(trackerUrlProblem('udp://127.0.0.1:6969/announce'), null);
+  assert.match(trackerUrlProblem('') ?? '', /^Type a tracker address/);
+  assert.equal(trackerUrlProblem('wss://t/announce'), 'The tracker address must be an http://, https:// or udp:// tracker URL.');
+  assert.equal(trackerUrlProblem('udp://t/announce'), 'The tracker address needs a port for udp://.');
+  const { api, calls } = memoryApi({ 'torrent:add-tracker': { ok: false, error: { code: 'BAD_ARGUMENT', message: 'this torrent already has that tracker' } } });
+  const c = createController(api, createAppStore());
+  assert.equal(await c.addTracker('a'.repeat(40), 'ftp://x/announce'), 'The tracker address must be an http://, https:// or udp:// tracker URL.');
+  assert.deepEqual(calls, [], 'nothing sent for a bad URL');
+  assert.equal(await c.addTracker('a'.repeat(40), ' http://127.0.0.1:1/announce ', 0), 'This torrent already has that tracker.');
+  assert.equal(await c.removeTracker('a'.repeat(40), 'http://127.0.0.1:1/announce'), null);
+  assert.deepEqual(calls, [
+    ['torrent:add-tracker', { id: 'a'.repeat(40), url: 'http://127.0.0.1:1/announce', tier: 0 }],
+    ['torrent:remove-tracker', { id: 'a'.repeat(40), url: 'http://127.0.0.1:1/announce' }],
+  ]);
 });

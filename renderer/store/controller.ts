@@ -6,7 +6,15 @@ import { bytesToBase64 } from '../lib/base64.ts';
 import { MAX_TORRENT_FILE_BYTES } from '../lib/drop-text.ts';
 import { closeDialog, pushToast, selectedIds, setEngineSettings } from './actions.ts';
 import { plainForCode } from './plain-errors.ts';
+import { trackerUrl } from '../../shared/validate.ts';
 import type { AppStore } from './state.ts';
+
+/** Checked before sending, with the same rule the engine applies; null when the URL is usable. */
+export function trackerUrlProblem(url: string): string | null {
+  if (url.trim() === '') return 'Type a tracker address, such as udp://tracker.example.org:6969/announce.';
+  const r = trackerUrl(url, 'The tracker address');
+  return r.ok ? null : `${r.error.message}.`;
+}
 
 export interface ControllerDeps {
   writeClipboard?: (text: string) => Promise<void>;
@@ -22,6 +30,10 @@ export interface Controller {
   remove(ids: readonly string[], deleteData: boolean): Promise<void>;
   recheck(id: string): Promise<void>;
   setFilePriority(id: string, index: number, priority: FilePriority): Promise<void>;
+  /** Adds/removes a tracker; resolves to null on success, else the problem in plain words (shown
+   *  beside the tracker list, not as a toast, so the typed URL can be corrected in place). */
+  addTracker(id: string, url: string, tier?: number): Promise<string | null>;
+  removeTracker(id: string, url: string): Promise<string | null>;
   openFolder(id: string): Promise<void>;
   copyMagnet(ids?: readonly string[]): Promise<void>;
   addFiles(files: readonly TorrentFileInput[]): Promise<void>;
@@ -42,6 +54,15 @@ export function createController(api: TesseraApi, store: AppStore, deps: Control
     pushToast(store, 'error', `${what}: ${plainForCode(r.error.code)}`, { plain: false, detail: r.error.message });
     return undefined;
   }
+  /** A tracker command whose failure the caller shows inline: the engine's own words, as a sentence. */
+  async function quiet<C extends 'torrent:add-tracker' | 'torrent:remove-tracker'>(arg: CommandArg<C>, cmd: C): Promise<string | null> {
+    let r;
+    try { r = await api.invoke(cmd, arg); } catch { return 'The engine did not answer. Try again.'; }
+    if (r.ok) return null;
+    if (r.error.code !== 'BAD_ARGUMENT' && r.error.code !== 'NOT_FOUND') return plainForCode(r.error.code);
+    const m = r.error.message.trim();
+    return `${m.charAt(0).toUpperCase()}${m.slice(1)}${/[.!?]$/.test(m) ? '' : '.'}`;
+  }
   const targets = (ids?: readonly string[]): string[] => (ids ? [...ids] : selectedIds(store.getState()));
 
   return {
@@ -56,6 +77,12 @@ export function createController(api: TesseraApi, store: AppStore, deps: Control
     async setFilePriority(id, index, priority) {
       await run('torrent:set-file-priorities', { id, priorities: [{ index, priority }] }, 'Changing the file priority');
     },
+    async addTracker(id, url, tier) {
+      const problem = trackerUrlProblem(url);
+      if (problem !== null) return problem;
+      return quiet(tier === undefined ? { id, url: url.trim() } : { id, url: url.trim(), tier }, 'torrent:add-tracker');
+    },
+    async removeTracker(id, url) { return quiet({ id, url }, 'torrent:remove-tracker'); },
     async openFolder(id) { await run('torrent:open-folder', { id }, 'Open folder'); },
     async copyMagnet(ids) {
       const t = targets(ids);

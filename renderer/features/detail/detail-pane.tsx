@@ -23,7 +23,7 @@ function TabBody({ tab }: { tab: DetailTab }): ReactNode {
     case 'pieces': return <PiecesTab detail={detail} />;
     case 'peers': return <PeersTab peers={detail.peers} />;
     case 'files': return <FilesTab id={detail.id} files={detail.files} />;
-    case 'trackers': return <TrackersTab trackers={detail.trackers} />;
+    case 'trackers': return <TrackersTab id={detail.id} trackers={detail.trackers} />;
   }
 }
 
