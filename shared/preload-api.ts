@@ -16,7 +16,12 @@ export type CommandMethods = {
 export type EventMethods = {
   [E in EventName as `on${Capitalize<CamelName<E>>}`]: (listener: (payload: Events[E]) => void) => () => void;
 };
-export type PreloadApi = CommandMethods & EventMethods;
+/** Desktop-only helpers beside the contract (not commands: they never reach the engine). */
+export interface NativeMethods {
+  /** The absolute path of a dropped File (Electron's webUtils.getPathForFile); '' when it has none. */
+  pathForFile(file: File): string;
+}
+export type PreloadApi = CommandMethods & EventMethods & NativeMethods;
 
 export function camelName(name: string): string {
   return name.replace(/[:-]([a-z])/g, (_m, c: string) => c.toUpperCase());

@@ -11,8 +11,14 @@ export const electronSecurity: Spec = {
   async run({ target, screenshot }) {
     const page = target.page;
     const keys = await page.evaluate(() => Object.keys(window.tessera ?? {}).sort());
-    const expected = [...COMMAND_NAMES.map((c) => camelName(c)), ...EVENT_NAMES.map((e) => eventMethodName(e))].sort();
+    // One command method per command, one subscription per event, and the one native helper (pathForFile).
+    const expected = [...COMMAND_NAMES.map((c) => camelName(c)), ...EVENT_NAMES.map((e) => eventMethodName(e)), 'pathForFile'].sort();
     assert.deepEqual(keys, expected);
+    // pathForFile answers only for a real File (a dropped one has a path; a page-made one has '').
+    const made = await page.evaluate(() => window.tessera!.pathForFile(new File(['x'], 'x.bin')));
+    assert.equal(made, '');
+    const refused = await page.evaluate(() => { try { window.tessera!.pathForFile('/etc/passwd' as unknown as File); return 'returned'; } catch { return 'threw'; } });
+    assert.equal(refused, 'threw');
     const globals = await page.evaluate(() => {
       const w = window as unknown as Record<string, unknown>;
       return { require: typeof w.require, process: typeof w.process, ipcRenderer: typeof w.ipcRenderer, module: typeof w.module };

@@ -3,7 +3,7 @@
 // subscription per event — never ipcRenderer, never a generic send(channel, …) (electron/fiddle's
 // preload.ts pattern). Listeners receive only the payload, never the IpcRendererEvent (whose
 // `sender` would hand the page ipcRenderer itself). Bundled to out/electron/preload.cjs.
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { CommandArg, CommandName, CommandResult, EventName, Events, Result } from '../../shared/contract.ts';
 import { commandChannel, eventChannel, RESYNC_CHANNEL, type PreloadApi } from '../../shared/preload-api.ts';
 
@@ -49,6 +49,12 @@ const api: PreloadApi = {
   onEngineError: event('engine:error'),
   onJobProgress: event('job:progress'),
   onSessionStats: event('session:stats'),
+  // Since Electron 32 a dropped File has no .path; the page may learn the path of a file the user
+  // dropped on it, and nothing else (it cannot name a path to read).
+  pathForFile: (file) => {
+    if (!(file instanceof File)) throw new TypeError('pathForFile needs a File');
+    return webUtils.getPathForFile(file);
+  },
 };
 
 contextBridge.exposeInMainWorld('tessera', api);

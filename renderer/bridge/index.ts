@@ -20,6 +20,20 @@ export function getApi(): TesseraApi {
   return api;
 }
 
+/** The path of a dropped File on this machine, in the desktop app (Electron's webUtils through the
+ *  preload); null in a browser, which never reveals it (callers then read the drop's file:// text). */
+export function nativePathForFile(file: File): string | null {
+  if (transportKind() !== 'ipc') return null;
+  const fn = window.tessera?.pathForFile;
+  if (typeof fn !== 'function') return null;
+  try {
+    const p = fn(file);
+    return typeof p === 'string' && p !== '' ? p : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Which transport getApi() chose (for the About box and the e2e screenshots). */
 export function transportKind(): 'ipc' | 'websocket' {
   return typeof window !== 'undefined' && window.tessera ? 'ipc' : 'websocket';
