@@ -62,6 +62,8 @@ export class UtpConnection extends Duplex {
   readonly recvId: number;
   readonly sendId: number;
   state: UtpState;
+  /** A payload byte has arrived (the multiplexer bounds connections still waiting for one). */
+  gotData = false;
   readonly cc = new Ledbat({ packetSize: PACKET_SIZE });
   #send: (parts: Uint8Array[]) => void;
   #now: () => number;
@@ -231,6 +233,7 @@ export class UtpConnection extends Duplex {
 
   #deliver(type: PacketType, payload: Uint8Array): void {
     this.#ackNr = (this.#ackNr + 1) & 0xffff;
+    if (payload.length > 0) this.gotData = true;
     if (payload.length > 0 && !this.push(payload)) this.#windowClosed = true;
     if (type === ST_FIN) {
       this.#sendAck();
