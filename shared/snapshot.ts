@@ -61,8 +61,8 @@ export interface PeerSummary {
   hostname?: string;
   /** MSE/PE: 'rc4' when the stream is encrypted (a plaintext stream after an MSE handshake counts as plaintext). */
   encryption?: 'rc4' | 'plaintext';
-  /** Only TCP so far (uTP later). */
-  transport?: 'tcp';
+  /** uTP (BEP 29) or TCP. */
+  transport?: 'tcp' | 'utp';
   flags: PeerFlags;
   source: PeerSource;
   /** 0..1 */

@@ -16,6 +16,8 @@ import { readIncomingHandshake } from './session-incoming.ts';
 import { acceptIncoming } from './transport/incoming.ts';
 import type { EncryptionPolicy } from './transport/peer-socket.ts';
 import { SkeyTable } from './transport/mse/skeys.ts';
+import { UtpSocket } from './transport/utp/socket.ts';
+import type { PeerSocket } from './transport/peer-socket.ts';
 import { torrentIdentity } from './torrent-v2.ts';
 import { SessionStore, type TorrentEntry } from './session-store.ts';
 import { PeerLimits } from './peer-limits.ts';
@@ -37,6 +39,8 @@ export interface SessionSettings {
   startPaused: boolean;
   /** MSE/PE: 'prefer' dials encrypted and falls back to plaintext; incoming peers may use either. */
   encryption: EncryptionPolicy;
+  /** uTP (BEP 29) on the listen port's number: dials try it first (TCP if unanswered), incoming accepted. */
+  utp: boolean;
 }
 
 export interface SessionOptions {
@@ -73,6 +77,7 @@ export const DEFAULT_SETTINGS: SessionSettings = {
   seedTimeLimit: 0,
   startPaused: false,
   encryption: 'prefer',
+  utp: true,
 };
 
 const RESUME_FLUSH_MS = 5_000;
@@ -80,6 +85,8 @@ const RESUME_FLUSH_MS = 5_000;
 export class Session extends EventEmitter<SessionEvents> {
   #settings: SessionSettings;
   #listener: Listener;
+  /** uTP on the listen port's number (UDP); undefined when off or the port was taken. */
+  #utp: UtpSocket | undefined;
   #listenHost: string;
   #store: SessionStore;
   #torrents = new Map<string, Torrent>();
@@ -136,6 +143,7 @@ export class Session extends EventEmitter<SessionEvents> {
       listener = await listen({ host, port: settings.listenPort, onConnection });
     }
     session = new Session(settings, listener, host, store);
+    await session.#bindUtp();
     for (const entry of await store.loadList()) {
       try {
         const bytes = await store.loadTorrentFile(entry.id);
@@ -185,7 +193,9 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#listener = await listen({ host: this.#listenHost, port: p.listenPort, onConnection: (s) => this.#incoming(s) });
       await old.close();
     }
+    const rebind = next.utp !== this.#settings.utp || this.#utp?.port !== this.#listener.port;
     this.#settings = next;
+    if (rebind) await this.#bindUtp();
     this.#upBucket.setRate(next.maxUploadRate);
     this.#downBucket.setRate(next.maxDownloadRate);
     this.#limits.setMax(next.maxConnections);
@@ -240,6 +250,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const t = new Torrent(meta, {
       peerId: this.#peerId, hashPool: this.#hashPool, upBucket: this.#upBucket, downBucket: this.#downBucket,
       limits: this.#limits, listenPort: () => this.port, encryption: () => this.#settings.encryption,
+      utp: () => (this.#settings.utp ? this.#utp : undefined),
     }, {
       savePath: entry.savePath, paused: resume?.paused ?? entry.paused, filePriorities: resume?.filePriorities ?? entry.filePriorities,
       addedAt: entry.addedAt, partFile: this.#store.partFile(entry.id), maxConnections: this.#settings.maxConnectionsPerTorrent,
@@ -360,6 +371,7 @@ export class Session extends EventEmitter<SessionEvents> {
     clearInterval(this.#choke);
     clearInterval(this.#flush);
     await this.#listener.close().catch(() => undefined);
+    await this.#utp?.close();
     await this.#magnets.close().catch(() => undefined);
     await this.#dht?.close().catch(() => undefined);
     const all = [...this.#torrents.values()];
@@ -403,7 +415,20 @@ export class Session extends EventEmitter<SessionEvents> {
     }
   }
 
-  #incoming(socket: net.Socket): void {
+  /** (Re)bind uTP to the listen port's number; a taken UDP port leaves uTP off with a warning. */
+  async #bindUtp(): Promise<void> {
+    const old = this.#utp;
+    this.#utp = undefined;
+    await old?.close();
+    if (!this.#settings.utp || this.#closed) return;
+    try {
+      this.#utp = await UtpSocket.bind({ host: this.#listenHost, port: this.#listener.port, onConnection: (c) => this.#incoming(c) });
+    } catch (e) {
+      this.emit('torrent:warning', '', `uTP is off: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  #incoming(socket: PeerSocket): void {
     if (this.#closed) { socket.destroy(); return; }
     // Plaintext or MSE (told apart by the first bytes); an MSE peer names its torrent by HASH('req2', info-hash).
     acceptIncoming(socket, { policy: this.#settings.encryption, lookup: (r) => this.#skeys.lookup(r, this.#torrents.values()), timeoutMs: 10_000 })

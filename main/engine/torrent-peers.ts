@@ -4,10 +4,13 @@ import type { PeerSource } from '../../shared/snapshot.ts';
 import { dial } from './transport/tcp.ts';
 import type { EncryptionPolicy, PeerSocket } from './transport/peer-socket.ts';
 import { mseConnect } from './transport/mse/negotiate.ts';
+import type { UtpSocket } from './transport/utp/socket.ts';
 
 const MAX_CANDIDATES = 2000;
 const MAX_DIALING = 8;
 const RETRY_BASE_MS = 15_000;
+/** A uTP peer answers a SYN within a round trip; past this we try TCP. */
+const UTP_CONNECT_TIMEOUT_MS = 3000;
 
 interface Candidate { host: string; port: number; source: PeerSource; failures: number; notBefore: number; connected: boolean }
 
@@ -19,6 +22,8 @@ export interface DialerHooks {
   /** MSE: the torrent's info-hash and the policy; without them dials stay plaintext. */
   skey?: Uint8Array;
   encryption?(): EncryptionPolicy;
+  /** The session's uTP socket when uTP is on: dials try it first, then TCP. */
+  utp?(): UtpSocket | undefined;
 }
 
 export class PeerDialer {
@@ -88,20 +93,36 @@ export class PeerDialer {
   }
 
   /**
-   * TCP connect, then MSE unless the policy is plaintext. Under 'prefer' a failed MSE handshake
-   * (a peer without MSE drops us or answers in plaintext) is retried once in plaintext.
+   * uTP connect (when on; TCP if it gets no answer) or TCP connect, then MSE unless the policy is
+   * plaintext. Under 'prefer' a failed MSE handshake (a peer without MSE drops us or answers in
+   * plaintext) is retried once in plaintext over the same transport.
    */
   async #connect(host: string, port: number): Promise<PeerSocket> {
     const policy = this.#hooks.encryption?.() ?? 'plaintext';
     const skey = this.#hooks.skey;
-    const socket = await dial(host, port, { timeoutMs: 10_000, signal: this.#abort.signal });
+    const { socket, again } = await this.#transport(host, port);
     if (policy === 'plaintext' || skey === undefined) return socket;
     try {
       return (await mseConnect(socket, { skey, policy })).stream;
     } catch (e) {
       if (policy === 'require' || this.#closed) throw e;
-      return dial(host, port, { timeoutMs: 10_000, signal: this.#abort.signal });
+      return again();
     }
+  }
+
+  async #transport(host: string, port: number): Promise<{ socket: PeerSocket; again: () => Promise<PeerSocket> }> {
+    const signal = this.#abort.signal;
+    const utp = this.#hooks.utp?.();
+    if (utp !== undefined) {
+      const viaUtp = (): Promise<PeerSocket> => utp.connect(host, port, { timeoutMs: UTP_CONNECT_TIMEOUT_MS, signal });
+      try {
+        return { socket: await viaUtp(), again: viaUtp };
+      } catch (e) {
+        if (this.#closed) throw e;
+      }
+    }
+    const viaTcp = (): Promise<PeerSocket> => dial(host, port, { timeoutMs: 10_000, signal });
+    return { socket: await viaTcp(), again: viaTcp };
   }
 
   close(): void {

@@ -35,6 +35,7 @@ import { WebSeeds } from './webseed/web-seed.ts';
 import type { PeerLimits } from './peer-limits.ts';
 import type { EncryptionPolicy, PeerSocket } from './transport/peer-socket.ts';
 import { ownIPv6 } from './transport/addresses.ts';
+import type { UtpSocket } from './transport/utp/socket.ts';
 
 /** Largest piece we assemble in memory. */
 export const MAX_PIECE_LENGTH = 64 * 1024 * 1024;
@@ -60,6 +61,8 @@ export interface TorrentDeps {
   listenPort: () => number;
   /** MSE policy for outgoing dials (the session setting); plaintext when absent. */
   encryption?: () => EncryptionPolicy;
+  /** The session's uTP socket while uTP is on (dials prefer it, then TCP). */
+  utp?: () => UtpSocket | undefined;
 }
 
 export interface TorrentInit {
@@ -169,6 +172,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       isConnected: (host, port) => { for (const p of this.peers.values()) if (p.conn.ip === host && p.conn.port === port) return true; return false; },
       skey: this.infoHash,
       encryption: () => deps.encryption?.() ?? 'plaintext',
+      utp: () => deps.utp?.(),
       connected: (socket, source) => this.attach(socket, { source, incoming: false }),
     });
     this.#pendingInit = init;

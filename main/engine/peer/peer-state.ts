@@ -8,6 +8,13 @@ import { RateMeter } from '../rate/rate-meter.ts';
 import type { PeerConnection } from './peer-connection.ts';
 import { clientFromPeerId } from './peer-id.ts';
 import { EncryptedStream } from '../transport/mse/encrypted-stream.ts';
+import { UtpConnection } from '../transport/utp/connection.ts';
+import type { PeerSocket } from '../transport/peer-socket.ts';
+
+/** uTP or TCP under the (possibly encrypting) stream a peer talks through. */
+function transportOf(s: PeerSocket): 'utp' | 'tcp' {
+  return (s instanceof EncryptedStream ? s.socket : s) instanceof UtpConnection ? 'utp' : 'tcp';
+}
 
 /** Most block requests a peer may queue with us; more are dropped (libtorrent's default reqq is 500). */
 export const MAX_PEER_REQUESTS = 500;
@@ -83,7 +90,7 @@ export class PeerState {
       port: this.conn.port,
       client: this.client,
       encryption: this.conn.socket instanceof EncryptedStream ? 'rc4' : 'plaintext',
-      transport: 'tcp',
+      transport: transportOf(this.conn.socket),
       flags: {
         amChoking: this.amChoking,
         amInterested: this.amInterested,

@@ -1,9 +1,8 @@
 // Incoming connections on the one listen port: a plaintext BitTorrent handshake starts with
 // 19 'BitTorrent protocol'; anything else is taken as MSE (the receiver finds the torrent by
 // HASH('req2', info-hash)). The policy decides which of the two we accept.
-import type net from 'node:net';
 import { TesseraError } from '../errors.ts';
-import type { EncryptionPolicy } from './peer-socket.ts';
+import type { EncryptionPolicy, PeerSocket } from './peer-socket.ts';
 import { mseAccept, type Negotiated } from './mse/negotiate.ts';
 
 const PSTR = new TextEncoder().encode('\x13BitTorrent protocol');
@@ -31,7 +30,7 @@ export interface Accepted extends Omit<Negotiated, 'skey'> {
  * Decide plaintext or MSE from the first bytes, run MSE if needed, and return the stream to read the
  * BT handshake from (paused, with any bytes already read put back in front).
  */
-export function acceptIncoming(socket: net.Socket, o: IncomingOptions): Promise<Accepted> {
+export function acceptIncoming(socket: PeerSocket, o: IncomingOptions): Promise<Accepted> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let settled = false;

@@ -5,15 +5,15 @@
 // through both ways: a write completes only when the socket took it, and a full read side pauses
 // the socket.
 import { Duplex } from 'node:stream';
-import type net from 'node:net';
+import type { PeerSocket } from '../peer-socket.ts';
 import type { Rc4 } from '../rc4.ts';
 
 export class EncryptedStream extends Duplex {
-  readonly #socket: net.Socket;
+  readonly #socket: PeerSocket;
   readonly #enc: Rc4;
   readonly #dec: Rc4;
 
-  constructor(socket: net.Socket, enc: Rc4, dec: Rc4, initial: Uint8Array) {
+  constructor(socket: PeerSocket, enc: Rc4, dec: Rc4, initial: Uint8Array) {
     super({ allowHalfOpen: false, highWaterMark: 64 * 1024 });
     this.#socket = socket;
     this.#enc = enc;
@@ -46,7 +46,7 @@ export class EncryptedStream extends Duplex {
   }
 
   /** The socket underneath (for tuning and tests). */
-  get socket(): net.Socket {
+  get socket(): PeerSocket {
     return this.#socket;
   }
 

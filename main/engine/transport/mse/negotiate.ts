@@ -2,7 +2,6 @@
 // back what PeerConnection should talk through (an EncryptedStream for RC4, the socket itself for
 // plaintext) with the payload bytes that came early put back in front. A peer that stalls, closes
 // or breaks the protocol gets its socket destroyed and the promise rejected.
-import type net from 'node:net';
 import { TesseraError } from '../../errors.ts';
 import type { PeerSocket } from '../peer-socket.ts';
 import { EncryptedStream } from './encrypted-stream.ts';
@@ -22,7 +21,7 @@ interface Machine {
   push(chunk: Uint8Array): MseStep;
 }
 
-function run(socket: net.Socket, machine: Machine, first: Uint8Array[], timeoutMs: number): Promise<MseResult> {
+function run(socket: PeerSocket, machine: Machine, first: Uint8Array[], timeoutMs: number): Promise<MseResult> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (err: Error | null, r?: MseResult): void => {
@@ -62,7 +61,7 @@ function run(socket: net.Socket, machine: Machine, first: Uint8Array[], timeoutM
   });
 }
 
-function wrap(socket: net.Socket, r: MseResult): Negotiated {
+function wrap(socket: PeerSocket, r: MseResult): Negotiated {
   if (r.method === 'rc4' && r.encrypt !== null && r.decrypt !== null) {
     return { stream: new EncryptedStream(socket, r.encrypt, r.decrypt, r.payload), encryption: 'rc4', skey: r.skey };
   }
@@ -82,7 +81,7 @@ export interface ConnectOptions {
 }
 
 /** Outgoing: we are the initiator (A). The BT handshake is sent after this, inside the stream. */
-export async function mseConnect(socket: net.Socket, o: ConnectOptions): Promise<Negotiated> {
+export async function mseConnect(socket: PeerSocket, o: ConnectOptions): Promise<Negotiated> {
   const machine = new MseInitiator({
     skey: o.skey, provide: o.policy === 'require' ? CRYPTO_RC4 : CRYPTO_RC4 | CRYPTO_PLAINTEXT,
     ...(o.privateKey !== undefined ? { privateKey: o.privateKey } : {}),
@@ -102,7 +101,7 @@ export interface AcceptOptions {
 }
 
 /** Incoming: we are the receiver (B). `first` holds bytes already read while detecting MSE. */
-export async function mseAccept(socket: net.Socket, first: Uint8Array[], o: AcceptOptions): Promise<Negotiated> {
+export async function mseAccept(socket: PeerSocket, first: Uint8Array[], o: AcceptOptions): Promise<Negotiated> {
   const machine = new MseReceiver({
     lookup: o.lookup, allowed: o.allowPlaintext ? CRYPTO_RC4 | CRYPTO_PLAINTEXT : CRYPTO_RC4,
     ...(o.privateKey !== undefined ? { privateKey: o.privateKey } : {}),

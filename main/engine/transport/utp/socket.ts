@@ -110,7 +110,7 @@ export class UtpSocket {
     const key = `${addr}|${port}|${recvId}`;
     const to = this.#v6 && isIPv4(addr) ? `::ffff:${addr}` : addr;
     const conn = new UtpConnection({
-      recvId, sendId, remoteAddress: addr, remotePort: port, localAddress: this.#opts.host,
+      recvId, sendId, remoteAddress: addr, remotePort: port,
       send: (parts) => { if (!this.#closed) this.#udp.send(parts, port, to); },
       ...(syn !== undefined ? { syn } : {}),
     });
