@@ -32,13 +32,15 @@ def main():
     ap.add_argument("--enc", choices=["plaintext", "forced", "enabled"], default="plaintext",
                     help="MSE: plaintext only (default), forced RC4 both ways, or enabled (either)")
     ap.add_argument("--host", default="127.0.0.1", help="listen address (::1 for IPv6 runs)")
+    ap.add_argument("--utp", action="store_true", help="uTP only: TCP off both ways, uTP on both ways")
     a = ap.parse_args()
 
     s = lt.session({
         "listen_interfaces": ("[%s]:%d" if ":" in a.host else "%s:%d") % (a.host, a.port),
         "enable_dht": False, "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,
         "allow_multiple_connections_per_ip": True,
-        "enable_incoming_utp": False, "enable_outgoing_utp": False,
+        "enable_incoming_utp": a.utp, "enable_outgoing_utp": a.utp,
+        "enable_incoming_tcp": not a.utp, "enable_outgoing_tcp": not a.utp,
         # enc_policy: 0 forced, 1 enabled, 2 disabled; allowed_enc_level: 1 plaintext, 2 rc4, 3 both.
         "out_enc_policy": {"plaintext": 2, "forced": 0, "enabled": 1}[a.enc],
         "in_enc_policy": {"plaintext": 2, "forced": 0, "enabled": 1}[a.enc],

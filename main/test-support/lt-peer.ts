@@ -36,6 +36,8 @@ export interface LtPeerOptions {
   host?: string;
   /** Status poll interval in seconds (default 0.2); the start and done times are quantised to it. */
   interval?: number;
+  /** uTP only: TCP off both ways in libtorrent, uTP on both ways. */
+  utp?: boolean;
 }
 
 export class LtPeer {
@@ -55,6 +57,7 @@ export class LtPeer {
     if (opts.interval !== undefined) args.push('--interval', String(opts.interval));
     if (opts.enc !== undefined) args.push('--enc', opts.enc);
     if (opts.host !== undefined) args.push('--host', opts.host);
+    if (opts.utp === true) args.push('--utp');
     this.child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let buf = '';
     this.child.stdout?.setEncoding('utf8');
