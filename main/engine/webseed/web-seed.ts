@@ -13,8 +13,9 @@ import { fetchBytes, HttpSeedBusy } from './http-fetch.ts';
 import { fileUrls, httpSeedUrl, mapRange } from './url-map.ts';
 
 /** Bytes asked of a seed per round (a few pieces at the usual sizes). */
-const ROUND_BYTES = 2 * 1024 * 1024;
+const ROUND_BYTES = 1024 * 1024;
 const MAX_FAILURES = 5;
+const PARALLEL = 3;
 const BACKOFF_MS = 5_000;
 /** Peer keys for web seeds sit far above the torrent's peer keys (which count up from 1). */
 const KEY_BASE = 1_000_000_000;
@@ -49,7 +50,8 @@ class WebSeed {
   badPieces = 0;
   notBefore = 0;
   dropped = false;
-  busy = false;
+  /** Rounds running (each is one HTTP request at a time). */
+  inflight = 0;
   #fileUrls: string[];
 
   constructor(key: number, url: string, kind: 'url-list' | 'httpseeds', meta: Metainfo) {
@@ -119,7 +121,7 @@ class WebSeed {
     } catch { /* summary of a bad URL: left blank */ }
     return {
       id: this.url, ip, port, client: this.kind === 'url-list' ? 'web seed (BEP 19)' : 'HTTP seed (BEP 17)',
-      flags: { amChoking: true, amInterested: this.busy, peerChoking: false, peerInterested: false, incoming: false, snubbed: false },
+      flags: { amChoking: true, amInterested: this.inflight > 0, peerChoking: false, peerInterested: false, incoming: false, snubbed: false },
       source: 'webseed', progress: 1, downRate: this.down.rate(), upRate: 0, downloaded: this.downloaded, uploaded: 0,
     };
   }
@@ -152,13 +154,17 @@ export class WebSeeds {
   tick(now: number): void {
     if (this.#closed || !this.#host.downloading()) return;
     for (const s of this.#seeds) {
-      if (s.dropped || s.busy || s.notBefore > now) continue;
-      void this.#round(s);
+      // A few requests in flight per seed: one would leave the link idle while a reply's blocks
+      // are handed over and the next request goes out.
+      // (A round with nothing to do ends synchronously, so this counts starts, not the in-flight total.)
+      for (let i = s.inflight; i < PARALLEL && !s.dropped && s.notBefore <= now; i++) {
+        s.inflight++;
+        void this.#round(s);
+      }
     }
   }
 
   async #round(s: WebSeed): Promise<void> {
-    s.busy = true;
     const picker = this.#host.picker();
     try {
       while (!this.#closed && !s.dropped && this.#host.downloading()) {
@@ -177,7 +183,7 @@ export class WebSeeds {
       if (!busy && s.failures >= MAX_FAILURES) this.#drop(s, `failed ${s.failures} times: ${e instanceof Error ? e.message : String(e)}`);
       else this.#host.warning(`web seed ${s.url}: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
-      s.busy = false;
+      s.inflight--;
     }
   }
 
