@@ -1,4 +1,6 @@
-// npm run bench:download [-- --size MiB --rounds N --piece-log2 L]
+// npm run bench:download [-- --size MiB --rounds N --piece-log2 L --mode tcp|utp]
+// --mode utp: every peer, libtorrent's and Tessera's, talks uTP only (libtorrent with TCP off both
+// ways); the default payload is then 100 MiB, since libtorrent's uTP on loopback runs ~12–15 MB/s.
 // A payload (default 1 GiB) seeded by python3-libtorrent on loopback. In the same run, alternating,
 // a libtorrent leecher and a Tessera leecher download it into fresh folders; then the reverse:
 // a libtorrent leecher downloads from a Tessera seed and from a libtorrent seed. Prints MB/s, the
@@ -21,7 +23,11 @@ const opt = (name: string, def: number): number => {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`bad --${name}`);
   return v;
 };
-const SIZE = opt('size', 1024) * 1024 * 1024;
+const modeAt = args.indexOf('--mode');
+const MODE = modeAt >= 0 ? args[modeAt + 1] : 'tcp';
+if (MODE !== 'tcp' && MODE !== 'utp') throw new Error('bad --mode (tcp or utp)');
+const UTP = MODE === 'utp';
+const SIZE = opt('size', UTP ? 100 : 1024) * 1024 * 1024;
 const ROUNDS = opt('rounds', 3);
 const PIECE_LOG2 = opt('piece-log2', 20);
 const TIMEOUT_S = 120;
@@ -31,7 +37,7 @@ const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.met
 interface Result { seconds: number; cpu: number }
 
 function tesseraPeer(argv: string[]): { next: (pred: (e: LtEvent) => boolean) => Promise<LtEvent>; end: () => Promise<void> } {
-  const child = spawn(process.execPath, [TSX, PEER, ...argv], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [TSX, PEER, ...argv], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TESSERA_BENCH_TRANSPORT: MODE } });
   const events: LtEvent[] = [];
   const waiters: Array<{ pred: (e: LtEvent) => boolean; res: (e: LtEvent) => void }> = [];
   let buf = '';
@@ -68,14 +74,14 @@ const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-bench-'));
   try {
-    console.log(`payload ${SIZE / 2 ** 20} MiB, piece 2^${PIECE_LOG2}, ${ROUNDS} rounds, loopback, plaintext TCP`);
+    console.log(`payload ${SIZE / 2 ** 20} MiB, piece 2^${PIECE_LOG2}, ${ROUNDS} rounds, loopback, plaintext ${UTP ? 'uTP only' : 'TCP'}`);
     const src = join(dir, 'seed', 'payload.bin');
     await makePayload(join(dir, 'seed'), [{ path: 'payload.bin', size: SIZE }]);
     const torrent = join(dir, 'x.torrent');
     await makeTorrent(src, torrent, { log2Piece: PIECE_LOG2 });
 
     // --- libtorrent seed → libtorrent leecher vs Tessera leecher -------------------------------
-    const seed = new LtPeer({ mode: 'seed', torrent, save: join(dir, 'seed'), timeoutSec: 600 });
+    const seed = new LtPeer({ mode: 'seed', torrent, save: join(dir, 'seed'), timeoutSec: 600, utp: UTP });
     const seedPort = await seed.port();
     const lt: Result[] = [];
     const ts: Result[] = [];
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
       for (const who of r % 2 === 0 ? ['lt', 'ts'] : ['ts', 'lt']) {
         const out = join(dir, `leech-${who}-${r}`);
         if (who === 'lt') {
-          const l = new LtPeer({ mode: 'leech', torrent, save: out, connect: [`127.0.0.1:${seedPort}`], timeoutSec: TIMEOUT_S, interval: 0.02 });
+          const l = new LtPeer({ mode: 'leech', torrent, save: out, connect: [`127.0.0.1:${seedPort}`], timeoutSec: TIMEOUT_S, interval: 0.02, utp: UTP });
           const e = await l.waitFor((x) => x.event === 'done', TIMEOUT_S * 1000);
           await l.close();
           lt.push({ seconds: e.seconds ?? NaN, cpu: (e.user ?? 0) + (e.sys ?? 0) });
@@ -110,7 +116,7 @@ async function main(): Promise<void> {
         let port: number;
         let stop: () => Promise<number>;
         if (who === 'lt') {
-          const s = new LtPeer({ mode: 'seed', torrent, save: join(dir, 'seed'), timeoutSec: TIMEOUT_S });
+          const s = new LtPeer({ mode: 'seed', torrent, save: join(dir, 'seed'), timeoutSec: TIMEOUT_S, utp: UTP });
           port = await s.port();
           stop = async () => { await s.close(); const e = s.events.find((x) => x.event === 'exit'); return (e?.user ?? 0) + (e?.sys ?? 0); };
         } else {
@@ -118,7 +124,7 @@ async function main(): Promise<void> {
           port = (await s.next((x) => x.event === 'listening')).port ?? 0;
           stop = async () => { const ex = s.next((x) => x.event === 'exit'); await s.end(); const e = await ex; return (e.user ?? 0) + (e.sys ?? 0); };
         }
-        const l = new LtPeer({ mode: 'leech', torrent, save: out, connect: [`127.0.0.1:${port}`], timeoutSec: TIMEOUT_S, interval: 0.02 });
+        const l = new LtPeer({ mode: 'leech', torrent, save: out, connect: [`127.0.0.1:${port}`], timeoutSec: TIMEOUT_S, interval: 0.02, utp: UTP });
         const e = await l.waitFor((x) => x.event === 'done', TIMEOUT_S * 1000);
         await l.close();
         const seedCpu = await stop();

@@ -17,7 +17,10 @@ const cpu = (): { user: number; sys: number } => {
   return { user: r.userCPUTime / 1e6, sys: r.systemCPUTime / 1e6 };
 };
 const bytes = await readFile(torrent);
-const session = await Session.open({ stateDir: state, listenHost: '127.0.0.1', settings: { listenPort: 0, maxConnectionsPerTorrent: 50 } });
+// TESSERA_BENCH_TRANSPORT=utp (bench:download --mode utp): uTP on; otherwise TCP only, so a dial to a
+// TCP-only libtorrent does not wait out the uTP connect timeout first.
+const utp = process.env['TESSERA_BENCH_TRANSPORT'] === 'utp';
+const session = await Session.open({ stateDir: state, listenHost: '127.0.0.1', settings: { listenPort: 0, maxConnectionsPerTorrent: 50, utp } });
 const c0 = cpu();
 if (mode === 'leech') {
   // Timed like lt-peer.py: from the first connected peer to completion, so neither clock includes

@@ -126,6 +126,11 @@ export class UtpConnection extends Duplex {
     return this.remoteAddress.includes(':') ? 'IPv6' : 'IPv4';
   }
 
+  /** Counters for diagnostics and benchmarks. */
+  stats(): { cwnd: number; peerWnd: number; inflight: number; outstanding: number; queued: number; rtt: number | undefined; rto: number; ourDelayUs: number; timeouts: number; lost: number } {
+    return { cwnd: this.cc.cwnd, peerWnd: this.#peerWnd, inflight: this.#inflight, outstanding: this.#outgoing.size, queued: this.#queued, rtt: this.cc.rtt, rto: this.cc.rto, ourDelayUs: this.cc.ourDelay, timeouts: this.#timeouts, lost: this.#lost };
+  }
+
   /** Socket API parity: uTP has no Nagle and no keep-alive of its own. */
   setNoDelay(): this { return this; }
   setKeepAlive(): this { return this; }

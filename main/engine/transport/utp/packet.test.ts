@@ -63,8 +63,11 @@ test('malformed packets are refused', () => {
   assert.throws(() => decodePacket(v2), /version/);
   const t9 = encodePacket(h); t9[0] = 0x91;
   assert.throws(() => decodePacket(t9), /type/);
-  const odd = new Uint8Array([...encodePacket(h), 0, 3, 1, 2, 3]); odd[1] = 1;
-  assert.throws(() => decodePacket(odd), /selective ack of 3/);
+  const empty = new Uint8Array([...encodePacket(h), 0, 0]); empty[1] = 1;
+  assert.throws(() => decodePacket(empty), /empty selective ack/);
+  // libtorrent sends bitmasks whose length is no multiple of 4: read them all the same.
+  const odd = new Uint8Array([...encodePacket(h), 0, 3, 1, 0, 0]); odd[1] = 1;
+  assert.deepEqual(sackedSeqs(0, decodePacket(odd).sack ?? new Uint8Array(0)), [2]);
   const withData = new Uint8Array([...encodePacket(h), 9]);
   assert.throws(() => decodePacket(withData), /payload on a packet/);
   // A loop of empty unknown extensions is cut off.

@@ -13,7 +13,7 @@ export type PacketType = typeof ST_DATA | typeof ST_FIN | typeof ST_STATE | type
 export const HEADER_SIZE = 20;
 export const UTP_VERSION = 1;
 const EXT_SACK = 1;
-/** A selective-ack bitmask longer than this is refused (libtorrent sends at most 32 bytes). */
+/** What we send is capped here; BEP 29 asks for a multiple of 4. */
 export const MAX_SACK_BYTES = 128;
 /** Extensions past this count are refused: a chain of empty extensions is cheap to send and pointless. */
 const MAX_EXTENSIONS = 8;
@@ -34,7 +34,7 @@ export interface PacketHeader {
 export interface Packet extends PacketHeader {
   /**
    * Selective ack bitmask: bit i (LSB first in each byte) says ackNr + 2 + i arrived. ackNr + 1 is
-   * by definition missing. Length is a multiple of 4.
+   * by definition missing. We send multiples of 4; libtorrent does not always.
    */
   sack?: Uint8Array;
   /** A view into the datagram (no copy). */
@@ -65,7 +65,8 @@ export function decodePacket(buf: Uint8Array): Packet {
     off += 2;
     if (off + len > buf.length) throw bad('truncated extension');
     if (ext === EXT_SACK) {
-      if (len === 0 || len % 4 !== 0 || len > MAX_SACK_BYTES) throw bad(`selective ack of ${len} bytes`);
+      // Any length: libtorrent 2.0 sends bitmasks of 79, 83, 87… bytes under heavy reordering.
+      if (len === 0) throw bad('empty selective ack');
       if (sack !== undefined) throw bad('two selective acks');
       sack = buf.subarray(off, off + len);
     }
