@@ -130,6 +130,9 @@ test('announcer: unsupported schemes are reported, stop then start again', async
     assert.equal(s.find((x) => x.url === 'not a url')?.status, 'error');
     a.start();
     await until(() => t.seen.length === 1, 'first start');
+    // Wait until the announcer has read the answer, not just until the tracker saw the request:
+    // a stop() while the announce is still in flight aborts it, and no `stopped` is owed then.
+    await until(() => a.trackers().find((x) => x.url === t.url)?.status === 'working', 'first answer');
     const stopping = a.stop();
     a.start();
     await stopping;
