@@ -21,9 +21,14 @@ export function rasteriseAvailability(avail: Uint16Array, width: number, opts: A
   if (w === 0) return row;
   if (n === 0) { for (let x = 0; x < w; x++) put(row, x, palette.none); return row; }
   const max = Math.max(1, opts.max ?? maxOf(avail));
+  // One colour per count 0..max, computed once: heatColour (a log and an array per call) ran for
+  // every pixel on every 4 Hz update.
+  const lut = new Array<Rgba>(max + 1);
+  for (let a = 0; a <= max; a++) lut[a] = heatColour(a, max, palette);
+  const colour = (a: number): Rgba => lut[Math.min(a, max)]!;
   if (w >= n) {
     for (let i = 0; i < n; i++) {
-      const c = heatColour(avail[i]!, max, palette);
+      const c = colour(avail[i]!);
       const end = pieceStartPixel(i + 1, n, w);
       for (let x = pieceStartPixel(i, n, w); x < end; x++) put(row, x, c);
     }
@@ -33,7 +38,7 @@ export function rasteriseAvailability(avail: Uint16Array, width: number, opts: A
     const { first, end } = piecesAtPixel(x, n, w);
     let min = 0xffff;
     for (let i = first; i < end; i++) { const a = avail[i]!; if (a < min) min = a; }
-    put(row, x, heatColour(min, max, palette));
+    put(row, x, colour(min));
   }
   return row;
 }

@@ -1,11 +1,11 @@
 // Module-level actions on the store (zustand's "actions outside the store" shape): plain
 // functions, tested against a fresh store without React or a DOM.
 import type { Events, Settings } from '../../shared/contract.ts';
-import type { TorrentDetail } from '../../shared/snapshot.ts';
+import type { TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
 import { plainError, type PlainError } from './plain-errors.ts';
 import type { AppState, AppStore, Dialog, SessionStats, StatusFilter, ToastSeverity } from './state.ts';
 import type { DetailTab, ThemeChoice, UiSettings } from './ui-settings.ts';
-import { computeView, movesInView, type SortKey } from './view.ts';
+import { computeView, countStatuses, movesInView, updateStatusCounts, type SortKey } from './view.ts';
 
 /** At most this many toasts are kept; older ones drop off (bounded, like everything else). */
 export const MAX_TOASTS = 6;
@@ -25,6 +25,17 @@ export function applyTorrentsUpdate(store: AppStore, u: Events['torrents:update'
     for (const row of u.changed) torrents.set(row.id, row);
     for (const id of u.removed) torrents.delete(id);
     const patch: Partial<AppState> = { torrents };
+    if (u.full) patch.statusCounts = countStatuses(torrents.values());
+    else {
+      // Each touched id once, old row against new (a row both changed and removed counts as removed).
+      const ids = new Set<string>();
+      for (const row of u.changed) ids.add(row.id);
+      for (const id of u.removed) ids.add(id);
+      const changes: Array<readonly [TorrentSummary | undefined, TorrentSummary | undefined]> = [];
+      for (const id of ids) changes.push([s.torrents.get(id), torrents.get(id)]);
+      const statusCounts = updateStatusCounts(s.statusCounts, changes);
+      if (statusCounts !== s.statusCounts) patch.statusCounts = statusCounts;
+    }
     const { sort } = s.uiSettings;
     const reorder = u.full || u.removed.length > 0
       || u.changed.some((row) => movesInView(s.torrents.get(row.id), row, sort, s.statusFilter));

@@ -5,11 +5,14 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Settings } from '../../shared/contract.ts';
 import type { TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
 import { DEFAULT_UI_SETTINGS, type UiSettings } from './ui-settings.ts';
+import { countStatuses, type StatusCounts } from './view.ts';
 
 export interface TorrentsSlice {
   torrents: ReadonlyMap<string, TorrentSummary>;
   /** Ids after filter + sort: what the list shows, in order. Same array while unchanged. */
   view: readonly string[];
+  /** Rows matching each status filter (the sidebar), kept up to date from the changed rows only. */
+  statusCounts: StatusCounts;
 }
 
 export interface SelectionSlice {
@@ -73,7 +76,7 @@ export type AppStore = StoreApi<AppState>;
 
 export function initialState(uiSettings: UiSettings = DEFAULT_UI_SETTINGS): AppState {
   return {
-    torrents: new Map(), view: [],
+    torrents: new Map(), view: [], statusCounts: countStatuses([]),
     selected: new Set(), focused: null, anchor: null,
     detail: null,
     engineSettings: null, uiSettings,

@@ -74,3 +74,31 @@ export function movesInView(before: TorrentSummary | undefined, after: TorrentSu
   if (matchesStatus(before, status) !== matchesStatus(after, status)) return true;
   return cmp(before, after, sort.key) !== 0;
 }
+
+export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'downloading', 'seeding', 'completed', 'paused', 'active', 'error'];
+export type StatusCounts = Readonly<Record<StatusFilter, number>>;
+
+export function countStatuses(torrents: Iterable<TorrentSummary>): StatusCounts {
+  const c: Record<StatusFilter, number> = { all: 0, downloading: 0, seeding: 0, completed: 0, paused: 0, active: 0, error: 0 };
+  for (const t of torrents) for (const f of STATUS_FILTERS) if (matchesStatus(t, f)) c[f]++;
+  return c;
+}
+
+/**
+ * The sidebar counts after rows change, from the rows that changed only (`before` undefined: a
+ * new row; `after` undefined: a removed one). Returns `counts` itself when no count moved, so the
+ * sidebar does not re-render for a tick of rate changes.
+ */
+export function updateStatusCounts(
+  counts: StatusCounts, changes: Iterable<readonly [TorrentSummary | undefined, TorrentSummary | undefined]>,
+): StatusCounts {
+  let next: Record<StatusFilter, number> | null = null;
+  for (const [before, after] of changes) {
+    if (before === after) continue;
+    for (const f of STATUS_FILTERS) {
+      const d = (after !== undefined && matchesStatus(after, f) ? 1 : 0) - (before !== undefined && matchesStatus(before, f) ? 1 : 0);
+      if (d !== 0) { next ??= { ...counts }; next[f] += d; }
+    }
+  }
+  return next ?? counts;
+}

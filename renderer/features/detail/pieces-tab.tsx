@@ -4,7 +4,7 @@
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { TorrentDetail } from '../../../shared/snapshot.ts';
 import { useApp } from '../../app-context.tsx';
-import { heatColour, maxOf, minAvailability, rasteriseAvailability } from '../../canvas/availability-bar.ts';
+import { heatColour, minAvailability, rasteriseAvailability } from '../../canvas/availability-bar.ts';
 import { countAndNot, countBits, testBit } from '../../canvas/bits.ts';
 import { piecesAtPixel } from '../../canvas/geometry.ts';
 import type { Rgba } from '../../canvas/palette.ts';
@@ -42,13 +42,14 @@ export function PiecesTab({ detail }: { detail: TorrentDetail }): ReactNode {
   const { have, downloading, availability } = detail;
 
   const drawPieces = useCallback((w: number) => rasterisePieceBar(have, downloading, pieceCount, w, palettes.pieces), [have, downloading, pieceCount, palettes]);
-  const max = useMemo(() => Math.max(1, maxOf(availability)), [availability]);
+  // One pass over the availability gives min/max/missing/copies; the bar's scale reuses its max.
+  const stats = useMemo(() => availabilityStats(availability), [availability]);
+  const max = Math.max(1, stats.max);
   const drawAvail = useCallback((w: number) => rasteriseAvailability(availability, w, { max, palette: palettes.heat }), [availability, max, palettes]);
   const onHover = useCallback((x: number | null, width: number) => setHover(x === null ? null : { x, width }), []);
 
   const haveCount = useMemo(() => countBits(have, 0, pieceCount), [have, pieceCount]);
   const dlCount = useMemo(() => countAndNot(downloading, have, pieceCount), [have, downloading, pieceCount]);
-  const stats = useMemo(() => availabilityStats(availability), [availability]);
   const gradient = useMemo(() => {
     const stops = [1, Math.max(1, Math.round(Math.sqrt(max))), max].map((a) => css(heatColour(a, max, palettes.heat)));
     return `linear-gradient(to right, ${stops.join(', ')})`;

@@ -20,6 +20,7 @@ class Ring {
     if (this.n < SECONDS) this.n++;
     if (down > 0 || up > 0) this.lastActive = t;
   }
+  reset(): this { this.n = 0; this.head = 0; this.lastActive = 0; return this; }
   series(): Series {
     const out: Series = { t: [], down: [], up: [] };
     const start = (this.head - this.n + SECONDS) % SECONDS;
@@ -36,27 +37,50 @@ export interface RateSample { id: string; downRate: number; upRate: number }
 export class SpeedHistory {
   readonly #session = new Ring();
   readonly #torrents = new Map<string, Ring>();
+  /** Rings of dropped torrents, reused: each is 7 KiB of typed arrays, and allocating them every
+   *  second for hundreds of active torrents was the renderer's largest JS cost (bench:ui profile). */
+  readonly #free: Ring[] = [];
 
   /** One sample at time `t` (seconds): the session's rates and every torrent row's. */
   sample(t: number, session: { downRate: number; upRate: number } | null, rows: Iterable<RateSample>, keep?: string | null): void {
     this.#session.push(t, session?.downRate ?? 0, session?.upRate ?? 0);
     const seen = new Set<string>();
+    // When full, a newly active torrent takes the place of the one idle longest, and only of one
+    // idle before `t`: with more than MAX_TORRENTS active at once the tracked ones keep their
+    // history instead of being swapped out (and re-allocated) every second.
+    let victims: Array<[string, Ring]> | null = null;
+    let vi = 0;
     for (const r of rows) {
       seen.add(r.id);
       let ring = this.#torrents.get(r.id);
       if (!ring) {
         // Idle torrents get no history until they move (or are the one on screen).
         if (r.downRate <= 0 && r.upRate <= 0 && r.id !== keep) continue;
-        ring = new Ring();
+        if (this.#torrents.size >= MAX_TORRENTS) {
+          victims ??= [...this.#torrents.entries()].filter(([id, g]) => id !== keep && g.lastActive < t).sort((a, b) => a[1].lastActive - b[1].lastActive);
+          let v = victims[vi++];
+          while (v && (v[1].lastActive >= t || this.#torrents.get(v[0]) !== v[1])) v = victims[vi++];
+          if (v) this.#drop(v[0]);
+          else if (r.id !== keep) continue;
+        }
+        ring = this.#free.pop()?.reset() ?? new Ring();
         this.#torrents.set(r.id, ring);
       }
       ring.push(t, r.downRate, r.upRate);
     }
-    for (const id of this.#torrents.keys()) if (!seen.has(id)) this.#torrents.delete(id); // removed torrents
+    for (const id of this.#torrents.keys()) if (!seen.has(id)) this.#drop(id); // removed torrents
     if (this.#torrents.size > MAX_TORRENTS) {
       const byIdle = [...this.#torrents.entries()].filter(([id]) => id !== keep).sort((a, b) => a[1].lastActive - b[1].lastActive);
-      for (const [id] of byIdle.slice(0, this.#torrents.size - MAX_TORRENTS)) this.#torrents.delete(id);
+      for (const [id] of byIdle.slice(0, this.#torrents.size - MAX_TORRENTS)) this.#drop(id);
     }
+  }
+
+  #drop(id: string): void {
+    const ring = this.#torrents.get(id);
+    if (!ring) return;
+    this.#torrents.delete(id);
+    // The pool never holds more than the map could (bounded like everything else).
+    if (this.#free.length < MAX_TORRENTS) this.#free.push(ring);
   }
 
   session(): Series { return this.#session.series(); }

@@ -1,9 +1,8 @@
 // The sidebar: filter by status, with counts (qBittorrent's "Status" panel).
-import { useMemo, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useApp, useAppStore } from '../../app-context.tsx';
 import { setStatusFilter } from '../../store/actions.ts';
 import type { StatusFilter as Filter } from '../../store/state.ts';
-import { matchesStatus } from '../../store/view.ts';
 
 const FILTERS: ReadonlyArray<[Filter, string]> = [
   ['all', 'All'], ['downloading', 'Downloading'], ['seeding', 'Seeding'], ['completed', 'Completed'],
@@ -12,20 +11,17 @@ const FILTERS: ReadonlyArray<[Filter, string]> = [
 
 export function StatusFilter(): ReactNode {
   const store = useAppStore();
-  const torrents = useApp((s) => s.torrents);
+  // Kept by the store from the changed rows only, and the same object while no count moves: a
+  // tick of rate changes neither recounts 2,000 rows nor re-renders the sidebar.
+  const counts = useApp((s) => s.statusCounts);
   const current = useApp((s) => s.statusFilter);
-  const counts = useMemo(() => {
-    const c = new Map<Filter, number>(FILTERS.map(([f]) => [f, 0]));
-    for (const t of torrents.values()) for (const [f] of FILTERS) if (matchesStatus(t, f)) c.set(f, (c.get(f) ?? 0) + 1);
-    return c;
-  }, [torrents]);
   return (
     <nav className="sidebar" aria-label="Filter by status">
       <div className="sidebar-title">Status</div>
       {FILTERS.map(([f, label]) => (
-        <button key={f} type="button" className={`sidebar-item${current === f ? ' active' : ''}${f === 'error' && (counts.get(f) ?? 0) > 0 ? ' has-errors' : ''}`}
+        <button key={f} type="button" className={`sidebar-item${current === f ? ' active' : ''}${f === 'error' && counts[f] > 0 ? ' has-errors' : ''}`}
           aria-pressed={current === f} onClick={() => setStatusFilter(store, f)}>
-          <span>{label}</span><span className="count">{counts.get(f) ?? 0}</span>
+          <span>{label}</span><span className="count">{counts[f]}</span>
         </button>
       ))}
     </nav>
