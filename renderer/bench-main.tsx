@@ -2,7 +2,7 @@
 // synthetic feed from dev/feed-worker.ts instead of talking to an engine. The app itself never
 // uses synthetic data; this page exists only to measure the renderer under a known load.
 import type { EventName, Events, Result, Settings, TesseraApi } from '../shared/contract.ts';
-import { decodeDetail } from '../shared/snapshot-codec.ts';
+import { DetailFrameDecoder } from '../shared/detail-delta.ts';
 import type { ServerMessage } from '../shared/ws-protocol.ts';
 import type { FromWorker, ToWorker } from './dev/feed-worker.ts';
 import { mountApp } from './mount.tsx';
@@ -23,6 +23,7 @@ function emit<E extends EventName>(event: E, payload: Events[E]): void {
 /** Bytes of encoded snapshots received (text frames as UTF-8, binary frames as they are). */
 const stats = { bytes: 0, events: 0, details: 0 };
 let bigId = '';
+const details = new DetailFrameDecoder();
 
 /**
  * Cost of handling one message: decode + store update + React's synchronous re-render (React
@@ -42,7 +43,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   if (m.kind === 'binary') {
     stats.bytes += m.bytes.byteLength;
     stats.details++;
-    emit('torrent:detail', decodeDetail(new Uint8Array(m.bytes)));
+    emit('torrent:detail', details.decode(new Uint8Array(m.bytes)));
     timed('torrent:detail', t0);
     return;
   }

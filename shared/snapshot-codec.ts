@@ -19,7 +19,8 @@ import type { TorrentDetail } from './snapshot.ts';
 export const DETAIL_FRAME_MAGIC_0 = 0x54; // 'T'
 export const DETAIL_FRAME_MAGIC_1 = 0x44; // 'D'
 export const DETAIL_FRAME_VERSION = 1;
-const HEADER = 12;
+export const DETAIL_FRAME_HEADER = 12;
+const HEADER = DETAIL_FRAME_HEADER;
 /** 2^24 pieces is far beyond any real torrent (16 TiB at 1 MiB pieces); caps allocation on decode. */
 export const MAX_FRAME_PIECES = 1 << 24;
 export const MAX_FRAME_JSON = 32 * 1024 * 1024;
@@ -35,7 +36,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Typed arrays use the host's byte order; on little-endian hosts (all we ship on) the u16 run is copied as bytes. */
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function bitfieldBytes(pieceCount: number): number {
   return Math.ceil(pieceCount / 8);
@@ -47,8 +48,7 @@ export function encodeDetail(detail: TorrentDetail): Uint8Array {
   if (detail.have.length !== bf || detail.downloading.length !== bf) {
     throw new SnapshotCodecError(`bitfield length ${detail.have.length}/${detail.downloading.length} does not match ${pieceCount} pieces`);
   }
-  const rest = { id: detail.id, seedCount: detail.seedCount, peers: detail.peers, files: detail.files, trackers: detail.trackers };
-  const json = encoder.encode(JSON.stringify(rest));
+  const json = encodeDetailJson(detail);
   const out = new Uint8Array(HEADER + 2 * bf + 2 * pieceCount + json.length);
   const view = new DataView(out.buffer);
   out[0] = DETAIL_FRAME_MAGIC_0;
@@ -80,7 +80,7 @@ export function isDetailFrame(bytes: Uint8Array): boolean {
   return bytes.length >= HEADER && bytes[0] === DETAIL_FRAME_MAGIC_0 && bytes[1] === DETAIL_FRAME_MAGIC_1;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -113,9 +113,20 @@ export function decodeDetail(bytes: Uint8Array): TorrentDetail {
       off += 2;
     }
   }
+  return { ...decodeDetailJson(bytes.subarray(off, off + jsonLength)), have, downloading, availability };
+}
+
+export type DetailRest = Omit<TorrentDetail, 'have' | 'downloading' | 'availability'>;
+
+export function encodeDetailJson(detail: TorrentDetail): Uint8Array {
+  return encoder.encode(JSON.stringify({ id: detail.id, seedCount: detail.seedCount, peers: detail.peers, files: detail.files, trackers: detail.trackers }));
+}
+
+/** The JSON tail of a frame: { id, seedCount, peers, files, trackers }. */
+export function decodeDetailJson(bytes: Uint8Array): DetailRest {
   let rest: unknown;
   try {
-    rest = JSON.parse(decoder.decode(bytes.subarray(off, off + jsonLength)));
+    rest = JSON.parse(decoder.decode(bytes));
   } catch (e) {
     throw new SnapshotCodecError(`detail JSON invalid: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -127,9 +138,6 @@ export function decodeDetail(bytes: Uint8Array): TorrentDetail {
   return {
     id: rest.id,
     seedCount: rest.seedCount,
-    have,
-    downloading,
-    availability,
     peers: rest.peers as TorrentDetail['peers'],
     files: rest.files as TorrentDetail['files'],
     trackers: rest.trackers as TorrentDetail['trackers'],

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
-import { decodeDetail } from '../../shared/snapshot-codec.ts';
+import { DetailFrameDecoder } from '../../shared/detail-delta.ts';
 import type { ServerMessage } from '../../shared/ws-protocol.ts';
 import { runHeadless, type HeadlessHandle } from './run.ts';
 import { loadOrCreateToken, tokensEqual } from './token.ts';
@@ -109,7 +109,7 @@ test('an authorised WebSocket gets the list, runs commands and receives the sele
 
   ws.send(JSON.stringify({ t: 'invoke', id: 2, command: 'torrent:select', arg: { id } }));
   const frame = await m.wait((x): x is { binary: Uint8Array } => 'binary' in x);
-  assert.equal(decodeDetail(frame.binary).id, id);
+  assert.equal(new DetailFrameDecoder().decode(frame.binary).id, id);
 
   ws.send(JSON.stringify({ t: 'invoke', id: 3, command: 'torrent:remove', arg: { ids: ['zz'], deleteData: true } }));
   const r3 = await m.wait((x): x is Extract<ServerMessage, { t: 'result' }> => 't' in x && x.t === 'result' && x.id === 3);

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Events, Result } from '../../shared/contract.ts';
 import type { TorrentDetail } from '../../shared/snapshot.ts';
-import { encodeDetail } from '../../shared/snapshot-codec.ts';
+import { DetailFrameEncoder } from '../../shared/detail-delta.ts';
 import { parseClientMessage, type ServerMessage } from '../../shared/ws-protocol.ts';
 import type { BroadcastEvent } from '../engine-host/protocol.ts';
 
@@ -41,9 +41,12 @@ export function attachClient(ws: WebSocket, engine: HeadlessEngine): void {
     }
     send({ t: 'event', event, payload } as ServerMessage);
   });
+  // Detail frames after the first carry only what changed since the last one sent on this socket
+  // (shared/detail-delta.ts); a skipped frame is never encoded, so the chain stays intact.
+  const details = new DetailFrameEncoder();
   const offDetail = engine.onDetail((clientIds, detail) => {
     if (!clientIds.includes(clientId) || slow() || ws.readyState !== ws.OPEN) return;
-    ws.send(encodeDetail(detail));
+    ws.send(details.encode(detail));
   });
 
   ws.on('message', (data, isBinary) => {

@@ -3,7 +3,8 @@
 // The connection is re-opened with exponential backoff, the detail selection is re-sent after a
 // reconnect, and a 4401 close (bad token) stops retrying and says why.
 import type { CommandArg, CommandName, CommandResult, Events, Result, TesseraApi } from '../../shared/contract.ts';
-import { decodeDetail, isDetailFrame } from '../../shared/snapshot-codec.ts';
+import { DetailFrameDecoder } from '../../shared/detail-delta.ts';
+import { isDetailFrame } from '../../shared/snapshot-codec.ts';
 import { WS_CLOSE_UNAUTHORIZED, WS_PATH, type ServerMessage } from '../../shared/ws-protocol.ts';
 import { EventHub } from './event-hub.ts';
 
@@ -66,10 +67,13 @@ export function createWsTransport(opts: WsTransportOptions): WsTransport {
     p.resolve(r);
   };
 
+  let details = new DetailFrameDecoder();
   const connect = (): void => {
     if (stopped) return;
     const s = opts.socket(opts.url);
     socket = s;
+    // Detail frames are deltas within one connection: a new socket starts a new stream.
+    details = new DetailFrameDecoder();
     s.binaryType = 'arraybuffer';
     s.onopen = () => {
       attempt = 0;
@@ -112,7 +116,7 @@ export function createWsTransport(opts: WsTransportOptions): WsTransport {
       const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       if (!isDetailFrame(bytes)) return;
       try {
-        hub.emit('torrent:detail', decodeDetail(bytes));
+        hub.emit('torrent:detail', details.decode(bytes));
       } catch (e) {
         hub.emit('engine:error', { message: `bad detail frame: ${e instanceof Error ? e.message : String(e)}`, severity: 'warning' });
       }

@@ -2,7 +2,7 @@
 // its wire encoding — JSON text for list events (as the headless WebSocket's text frames), the
 // binary detail frame of shared/snapshot-codec.ts — so the page pays the same decode cost it
 // would pay for real engine traffic, and the generator's own work is not counted as UI work.
-import { encodeDetail } from '../../shared/snapshot-codec.ts';
+import { DetailFrameEncoder } from '../../shared/detail-delta.ts';
 import type { ServerMessage } from '../../shared/ws-protocol.ts';
 import { SyntheticFeed, type FeedOptions } from './synthetic-feed.ts';
 
@@ -18,6 +18,8 @@ const scope = self as unknown as WorkerScope;
 let feed: SyntheticFeed | null = null;
 let timer: ReturnType<typeof setInterval> | undefined;
 let focus: string | null = null;
+// The same delta stream the headless server sends (shared/detail-delta.ts).
+const details = new DetailFrameEncoder();
 
 const utf8 = new TextEncoder();
 // The UTF-8 size is measured here, off the page's main thread, so counting bytes costs the UI nothing.
@@ -40,7 +42,7 @@ scope.onmessage = (e) => {
       text({ t: 'event', event: 'session:stats', payload: t.stats });
       if (t.error) text({ t: 'event', event: 'engine:error', payload: t.error });
       if (focus === feed.bigId) {
-        const frame = encodeDetail(t.detail);
+        const frame = details.encode(t.detail);
         const bytes = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer;
         scope.postMessage({ kind: 'binary', bytes }, [bytes]);
       }
