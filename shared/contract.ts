@@ -23,6 +23,10 @@ export interface Settings {
   seedTimeLimit: number;
   startPaused: boolean;
   theme: 'system' | 'light' | 'dark';
+  /** BEP 5 DHT: find peers for public torrents and magnets without a tracker. */
+  dht: boolean;
+  /** DHT bootstrap nodes as "host:port" (hostname or IPv4); empty = the public routers. */
+  dhtBootstrap: string[];
 }
 
 export type MetaVersionChoice = 'v1' | 'v2' | 'hybrid';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { COMMAND_NAMES, isCommandName, validateCommand, validators } from './validate.ts';
+import { COMMAND_NAMES, dhtBootstrapNode, isCommandName, MAX_DHT_BOOTSTRAP, validateCommand, validators } from './validate.ts';
 
 const ID = 'a'.repeat(40);
 
@@ -78,4 +78,21 @@ test('no validator throws on arbitrary input', () => {
     const r = validateCommand(command, arg);
     assert.equal(typeof r.ok, 'boolean');
   }), { numRuns: 2000 });
+});
+
+test('settings:set dht and dhtBootstrap: a boolean and a short list of host:port nodes', () => {
+  const set = validators['settings:set'];
+  assert.deepEqual(set({ dht: false }), { ok: true, value: { dht: false } });
+  assert.deepEqual(set({ dhtBootstrap: [] }), { ok: true, value: { dhtBootstrap: [] } });
+  assert.deepEqual(set({ dht: true, dhtBootstrap: [' router.example.org:6881', '127.0.0.1:20001', '127.0.0.1:20001'] }),
+    { ok: true, value: { dht: true, dhtBootstrap: ['router.example.org:6881', '127.0.0.1:20001'] } }, 'trimmed, duplicates dropped');
+  for (const bad of [
+    { dht: 'yes' }, { dht: 1 }, { dhtBootstrap: 'a:1' }, { dhtBootstrap: ['nohost'] }, { dhtBootstrap: ['a:0'] }, { dhtBootstrap: ['a:65536'] },
+    { dhtBootstrap: ['[::1]:6881'] }, { dhtBootstrap: ['a b:1'] }, { dhtBootstrap: ['-a:1'] }, { dhtBootstrap: [`${'a'.repeat(300)}:1`] },
+    { dhtBootstrap: [1] }, { dhtBootstrap: Array.from({ length: MAX_DHT_BOOTSTRAP + 1 }, (_, i) => `n${i}.example:1`) },
+  ]) {
+    const r = set(bad);
+    assert.equal(r.ok, false, JSON.stringify(bad).slice(0, 80));
+  }
+  assert.deepEqual(dhtBootstrapNode('dht.transmissionbt.com:6881', 'x'), { ok: true, value: 'dht.transmissionbt.com:6881' });
 });

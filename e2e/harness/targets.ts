@@ -62,7 +62,7 @@ export async function startServe(): Promise<{ url: string; baseUrl: string; toke
   const downloadDir = join(dir, 'downloads');
   await mkdir(downloadDir, { recursive: true });
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'tessera.mjs'), 'serve', '--port', '0', '--user-data', userData,
-    '--listen-port', '0', '--listen-host', '127.0.0.1', '--download-dir', downloadDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--listen-port', '0', '--listen-host', '127.0.0.1', '--download-dir', downloadDir, '--no-dht'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');
@@ -113,7 +113,7 @@ export async function electronTarget(bin: string): Promise<Target> {
   try {
     app = await _electron.launch({
       executablePath: bin, args: [ROOT, '--no-sandbox'], cwd: ROOT, timeout: 60_000,
-      env: { ...process.env, TESSERA_USER_DATA: join(dir, 'user-data'), TESSERA_LISTEN_PORT: '0', TESSERA_LISTEN_HOST: '127.0.0.1', TESSERA_DOWNLOAD_DIR: downloadDir },
+      env: { ...process.env, TESSERA_USER_DATA: join(dir, 'user-data'), TESSERA_LISTEN_PORT: '0', TESSERA_LISTEN_HOST: '127.0.0.1', TESSERA_DOWNLOAD_DIR: downloadDir, TESSERA_NO_DHT: '1' },
     });
     const page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');

@@ -75,6 +75,8 @@ async function main(): Promise<void> {
         settingsFile: join(userData, 'settings.json'),
         defaults: defaultSettings(app.getPath('downloads')),
         overrides,
+        // TESSERA_NO_DHT=1: e2e and tests run without the DHT (it would reach the public routers).
+        ...(env.TESSERA_NO_DHT === '1' ? { noDht: true } : {}),
         ...(env.TESSERA_LISTEN_HOST ? { listenHost: env.TESSERA_LISTEN_HOST } : {}),
       },
     });

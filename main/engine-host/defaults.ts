@@ -13,5 +13,8 @@ export function defaultSettings(downloadDir: string): Settings {
     seedTimeLimit: 0,
     startPaused: false,
     theme: 'system',
+    // On for users, as in qBittorrent and Transmission; tests and e2e turn it off per run (noDht).
+    dht: true,
+    dhtBootstrap: [],
   };
 }

@@ -6,6 +6,7 @@ import { isTesseraError } from '../engine/errors.ts';
 import type { SnapshotPublisher } from './publisher.ts';
 import { canAddMagnet, type EngineSession, type EngineSessionSettings } from './session-port.ts';
 import type { SettingsStore } from './settings-store.ts';
+import { dhtChanged, dhtOptionsOf } from './dht-setting.ts';
 
 export interface JobHandlers {
   create?(cmd: Extract<ValidCommand, { command: 'create:start' }>['arg']): Promise<Result<unknown>>;
@@ -21,6 +22,8 @@ export interface DispatchDeps {
   jobs: JobHandlers;
   /** Called after a command that changes what the UI shows, so it need not wait for the next tick. */
   publishSoon(): void;
+  /** This run never starts the DHT (tests, e2e): dht settings are saved but not applied. */
+  noDht?: boolean;
 }
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
@@ -39,7 +42,7 @@ export function toErrorResult(e: unknown): Result<never> {
 
 /** The Session's own settings: the contract's Settings minus UI-only fields. */
 export function engineSettingsOf(s: Partial<Settings>): Partial<EngineSessionSettings> {
-  const { theme: _theme, ...rest } = s;
+  const { theme: _theme, dht: _dht, dhtBootstrap: _dhtBootstrap, ...rest } = s;
   return rest;
 }
 
@@ -139,9 +142,11 @@ async function run(deps: DispatchDeps, clientId: string, cmd: ValidCommand): Pro
     case 'settings:get':
       return ok(deps.settings.get());
     case 'settings:set': {
+      const before = deps.settings.get();
       const next = await deps.settings.set(cmd.arg);
       const engine = engineSettingsOf(cmd.arg);
       if (Object.keys(engine).length) await session.updateSettings(engine);
+      if (!deps.noDht && session.setDht !== undefined && dhtChanged(before, next)) await session.setDht(dhtOptionsOf(next));
       return ok(next);
     }
   }

@@ -14,6 +14,9 @@ export interface EngineInit {
   /** Overrides applied at start without being saved (e.g. `tessera serve --listen-port 0`). */
   overrides?: Partial<Settings>;
   listenHost?: string;
+  /** Never start the DHT in this run, whatever the settings say (tests and e2e: no internet). The
+   *  setting shows as off for the run, as other start-time overrides do. */
+  noDht?: boolean;
   /** Snapshot period in ms (default 250: 4 Hz). */
   snapshotIntervalMs?: number;
 }

@@ -28,7 +28,7 @@ test('a restarted engine restores the saved settings and torrent list', async (t
   const start = () => EngineClient.start({
     workerFile: new URL('./worker-shim.mjs', import.meta.url),
     init: { stateDir: join(dir, 'engine'), settingsFile: join(dir, 'settings.json'), defaults: defaultSettings(join(dir, 'dl')),
-      overrides: { listenPort: 0 }, listenHost: '127.0.0.1' },
+      overrides: { listenPort: 0 }, listenHost: '127.0.0.1', noDht: true },
   });
 
   const first = await start();

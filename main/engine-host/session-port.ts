@@ -2,6 +2,7 @@
 // dispatcher and publisher can be unit-tested with a small in-memory session. The real Session
 // satisfies it structurally (worker.ts passes one in).
 import type { FilePriority, TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
+import type { SessionDhtOptions } from '../engine/session-dht.ts';
 
 export interface EngineSessionSettings {
   downloadDir: string; listenPort: number; maxConnections: number; maxConnectionsPerTorrent: number;
@@ -27,6 +28,8 @@ export interface EngineSession {
   detail(id: string): TorrentDetail | undefined;
   torrentFile(id: string): Uint8Array | undefined;
   close(): Promise<void>;
+  /** Start/restart (options) or stop (null) the DHT at run time; absent in engines without one. */
+  setDht?(o: SessionDhtOptions | null): Promise<void>;
   on(event: 'torrent:completed', listener: (s: TorrentSummary) => void): unknown;
   on(event: 'torrent:error' | 'torrent:warning', listener: (id: string, message: string) => void): unknown;
 }

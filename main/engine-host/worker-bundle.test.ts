@@ -26,7 +26,7 @@ for (const kind of ['bundle', 'shim'] as const) {
     const client = await EngineClient.start({
       workerFile,
       init: { stateDir: join(dir, 'engine'), settingsFile: join(dir, 'settings.json'), defaults: defaultSettings(join(dir, 'dl')),
-        overrides: { listenPort: 0 }, listenHost: '127.0.0.1' },
+        overrides: { listenPort: 0 }, listenHost: '127.0.0.1', noDht: true },
     });
     t.after(() => client.close());
     assert.ok(client.port > 0);

@@ -6,23 +6,26 @@ import { join } from 'node:path';
 import type { Settings } from '../../shared/contract.ts';
 import { validateCommand } from '../../shared/validate.ts';
 import type { HostToWorker, WorkerToHost } from './protocol.ts';
-import { runEngineHost } from './worker-core.ts';
+import { runEngineHost, type OpenSessionOptions } from './worker-core.ts';
+import { PUBLIC_BOOTSTRAP } from '../engine/session-dht.ts';
 import { FakeSession } from './test-support/fake-session.ts';
 
 const DEFAULTS: Settings = { downloadDir: '/tmp/dl', listenPort: 6881, maxConnections: 200, maxConnectionsPerTorrent: 50, maxUploadRate: 0,
-  maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, theme: 'system' };
+  maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, theme: 'system', dht: false, dhtBootstrap: [] };
 const TORRENT = Buffer.from('d4:infod4:name1:aee').toString('base64');
 
-async function harness(t: { after(fn: () => Promise<void>): void }, overrides: Partial<Settings> = { listenPort: 0 }) {
+async function harness(t: { after(fn: () => Promise<void>): void }, overrides: Partial<Settings> = { listenPort: 0 },
+  extra: { defaults?: Settings; noDht?: boolean } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-host-'));
   const out: WorkerToHost[] = [];
   let deliver: (m: HostToWorker) => void = () => undefined;
   let session: FakeSession | undefined;
+  let opened: OpenSessionOptions | undefined;
   const waiters: Array<() => void> = [];
   const host = runEngineHost({
     post: (m) => { out.push(m); for (const w of waiters.splice(0)) w(); },
     onMessage: (l) => { deliver = l; },
-  }, { openSession: async (o) => (session = new FakeSession(o.settings)) });
+  }, { openSession: async (o) => { opened = o; return (session = new FakeSession(o.settings)); } });
   const next = (pred: (m: WorkerToHost) => boolean, from = 0): Promise<WorkerToHost> => new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('timed out')), 5000);
     const check = (): void => {
@@ -47,9 +50,10 @@ async function harness(t: { after(fn: () => Promise<void>): void }, overrides: P
     await host.done;
     await rm(dir, { recursive: true, force: true });
   });
-  deliver({ t: 'init', init: { stateDir: dir, settingsFile: join(dir, 'settings.json'), defaults: DEFAULTS, overrides, snapshotIntervalMs: 20 } });
+  deliver({ t: 'init', init: { stateDir: dir, settingsFile: join(dir, 'settings.json'), defaults: extra.defaults ?? DEFAULTS, overrides,
+    ...(extra.noDht !== undefined ? { noDht: extra.noDht } : {}), snapshotIntervalMs: 20 } });
   await next((m) => m.t === 'ready');
-  return { out, next, invoke, dir, session: () => session! };
+  return { out, next, invoke, dir, session: () => session!, opened: () => opened! };
 }
 
 test('commands reach the session and come back as Results; the list is published as diffs', async (t) => {
@@ -155,4 +159,39 @@ test('add/remove tracker commands reach the session; refusals come back in the R
   const gone = await h.invoke('torrent:remove-tracker', { id, url: 'udp://127.0.0.1:6969/announce' });
   assert.equal(!gone.ok && gone.error.code, 'NOT_FOUND');
   assert.deepEqual(h.session().calls, [`add-tracker ${id} udp://127.0.0.1:6969/announce 0`, `remove-tracker ${id} udp://127.0.0.1:6969/announce`]);
+});
+
+test('dht setting: on by default with the public routers, its own bootstrap list when given; toggled at run time', async (t) => {
+  const h = await harness(t, { listenPort: 0 }, { defaults: { ...DEFAULTS, dht: true } });
+  assert.deepEqual(h.opened().dht, { port: 0, bootstrap: PUBLIC_BOOTSTRAP }, 'empty dhtBootstrap = the public routers');
+  // The dialog sends every field on each save: an unchanged DHT is left alone.
+  await h.invoke('settings:set', { ...DEFAULTS, dht: true, maxUploadRate: 1 });
+  assert.deepEqual(h.session().calls, []);
+  await h.invoke('settings:set', { dhtBootstrap: ['127.0.0.1:20001'] });
+  await h.invoke('settings:set', { dht: false });
+  await h.invoke('settings:set', { dhtBootstrap: ['127.0.0.1:20002'] });
+  assert.deepEqual(h.session().calls, ['dht {"port":0,"bootstrap":["127.0.0.1:20001"]}', 'dht null'], 'a bootstrap change while off starts nothing');
+  const saved = JSON.parse(await readFile(join(h.dir, 'settings.json'), 'utf8')) as { settings: Settings };
+  assert.equal(saved.settings.dht, false);
+  assert.deepEqual(saved.settings.dhtBootstrap, ['127.0.0.1:20002']);
+  const bad = await h.invoke('settings:set', { dht: true }).then((r) => r);
+  assert.ok(bad.ok);
+  assert.deepEqual(h.session().calls.at(-1), 'dht {"port":0,"bootstrap":["127.0.0.1:20002"]}');
+});
+
+test('dht off in the saved settings: the session opens without one', async (t) => {
+  const h = await harness(t, { listenPort: 0 }, { defaults: { ...DEFAULTS, dht: false } });
+  assert.equal(h.opened().dht, undefined);
+});
+
+test('noDht (tests, e2e): never started, shown as off for the run, and turning it on does not start it', async (t) => {
+  const h = await harness(t, { listenPort: 0 }, { defaults: { ...DEFAULTS, dht: true }, noDht: true });
+  assert.equal(h.opened().dht, undefined);
+  const g = await h.invoke('settings:get', null);
+  assert.ok(g.ok && (g.value as Settings).dht === false, 'the run override shows the DHT off');
+  await h.invoke('settings:set', { dht: false });
+  await h.invoke('settings:set', { dht: true, dhtBootstrap: ['127.0.0.1:20003'] });
+  assert.deepEqual(h.session().calls, [], 'no setDht call in a no-DHT run');
+  const saved = JSON.parse(await readFile(join(h.dir, 'settings.json'), 'utf8')) as { settings: Settings };
+  assert.equal(saved.settings.dht, true, 'the choice is still saved for a normal run');
 });

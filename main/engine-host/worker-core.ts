@@ -2,6 +2,8 @@
 // dispatcher and the snapshot publisher and talks to the main side through a port. worker.ts runs
 // it in a worker_threads Worker with the real Session; the unit tests run it with a small fake.
 import type { Settings } from '../../shared/contract.ts';
+import type { SessionDhtOptions } from '../engine/session-dht.ts';
+import { dhtOptionsOf } from './dht-setting.ts';
 import { dispatch, engineSettingsOf, type JobHandlers } from './dispatcher.ts';
 import type { EngineInit, HostToWorker, WorkerToHost } from './protocol.ts';
 import { SnapshotPublisher } from './publisher.ts';
@@ -17,6 +19,8 @@ export interface OpenSessionOptions {
   stateDir: string;
   settings: Partial<EngineSessionSettings>;
   listenHost?: string;
+  /** BEP 5 DHT: absent = off. */
+  dht?: SessionDhtOptions;
 }
 
 export interface EngineFactory {
@@ -38,6 +42,7 @@ export function runEngineHost(port: HostPort, factory: EngineFactory): { done: P
   const done = new Promise<void>((r) => { resolveDone = r; });
   const queued: HostToWorker[] = [];
   let jobs: JobHandlers = {};
+  let noDht = false;
 
   const tick = (): void => {
     if (!session || closing) return;
@@ -65,7 +70,7 @@ export function runEngineHost(port: HostPort, factory: EngineFactory): { done: P
   const handle = async (msg: HostToWorker): Promise<void> => {
     if (msg.t === 'invoke') {
       if (!session || !settings) { queued.push(msg); return; }
-      const result = await dispatch({ session, settings, publisher, jobs, publishSoon }, msg.clientId, msg.cmd);
+      const result = await dispatch({ session, settings, publisher, jobs, publishSoon, noDht }, msg.clientId, msg.cmd);
       port.post({ t: 'result', id: msg.id, result });
     } else if (msg.t === 'client-gone') {
       publisher.clientGone(msg.clientId);
@@ -88,10 +93,14 @@ export function runEngineHost(port: HostPort, factory: EngineFactory): { done: P
       if (loaded.warning) port.post({ t: 'event', event: 'engine:error', payload: { message: loaded.warning, severity: 'warning' } });
       // settings:get must answer with what this run really uses (issue: the dialog showed the saved
       // download folder while `serve --download-dir` downloaded elsewhere).
-      if (init.overrides) settings.setRunOverrides(init.overrides);
+      noDht = init.noDht === true;
+      const overrides: Partial<Settings> = { ...init.overrides, ...(noDht ? { dht: false } : {}) };
+      if (Object.keys(overrides).length > 0) settings.setRunOverrides(overrides);
       const effective: Settings = settings.get();
       const opts: OpenSessionOptions = { stateDir: init.stateDir, settings: engineSettingsOf(effective) };
       if (init.listenHost !== undefined) opts.listenHost = init.listenHost;
+      const dht = noDht ? null : dhtOptionsOf(effective);
+      if (dht !== null) opts.dht = dht;
       const s = await factory.openSession(opts);
       session = s;
       jobs = factory.jobs?.(s, (m) => port.post(m)) ?? {};

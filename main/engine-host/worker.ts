@@ -17,6 +17,7 @@ const host = runEngineHost({
     stateDir: opts.stateDir,
     settings: opts.settings,
     ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}),
+    ...(opts.dht !== undefined ? { dht: opts.dht } : {}),
   }),
   jobs: createJobHandlers,
 });

@@ -162,6 +162,23 @@ export class Session extends EventEmitter<SessionEvents> {
     return this.#dht;
   }
 
+  #dhtChange: Promise<void> = Promise.resolve();
+  /** Turn the DHT on with these options (restarting it if it runs), or off with null. Calls are
+   *  serialised so a quick on/off/on from the Settings dialog never leaves two nodes bound. */
+  setDht(o: SessionDhtOptions | null): Promise<void> {
+    const run = this.#dhtChange.then(async () => {
+      const old = this.#dht;
+      this.#dht = undefined;
+      await old?.close().catch(() => undefined);
+      if (o === null || this.#closed) return;
+      const next = await SessionDht.start(this.#store.dir, this.#listenHost, o, this.#dhtHooks());
+      if (this.#closed) await next.close().catch(() => undefined);
+      else this.#dht = next;
+    });
+    this.#dhtChange = run.catch(() => undefined);
+    return run;
+  }
+
   #dhtHooks(): SessionDhtHooks {
     return {
       targets: () => [...this.#torrents.values()]
@@ -373,6 +390,7 @@ export class Session extends EventEmitter<SessionEvents> {
     await this.#listener.close().catch(() => undefined);
     await this.#utp?.close();
     await this.#magnets.close().catch(() => undefined);
+    await this.#dhtChange;
     await this.#dht?.close().catch(() => undefined);
     const all = [...this.#torrents.values()];
     await Promise.all(all.map((t) => t.stop().catch(() => undefined)));

@@ -22,6 +22,8 @@ export interface HeadlessOptions {
   overrides?: Partial<Settings>;
   /** The engine's peer listen address (default all interfaces, as the Session decides). */
   listenHost?: string;
+  /** Never start the DHT in this run (`serve --no-dht`, tests, e2e). */
+  noDht?: boolean;
   workerFile?: string | URL;
   workerData?: unknown;
 }
@@ -45,6 +47,7 @@ export async function runHeadless(opts: HeadlessOptions): Promise<HeadlessHandle
       defaults: defaultSettings(defaultDownloadDir()),
       ...(opts.overrides ? { overrides: opts.overrides } : {}),
       ...(opts.listenHost !== undefined ? { listenHost: opts.listenHost } : {}),
+      ...(opts.noDht === true ? { noDht: true } : {}),
     },
   });
   let server: HeadlessServer;

@@ -21,7 +21,8 @@ export function register(program: Command): void {
     .option('--listen-port <n>', 'peer listen port for this run (default: the saved setting)')
     .option('--listen-host <address>', 'address the engine accepts peers on')
     .option('--download-dir <dir>', 'download folder for this run (default: the saved setting)')
-    .action(async (o: { host: string; port: string; userData?: string; listenPort?: string; listenHost?: string; downloadDir?: string }) => {
+    .option('--no-dht', 'no DHT this run, whatever the saved setting (tests: it would contact the public routers)')
+    .action(async (o: { host: string; port: string; userData?: string; listenPort?: string; listenHost?: string; downloadDir?: string; dht: boolean }) => {
       const userDataDir = o.userData ?? defaultUserDataDir();
       const overrides: { listenPort?: number; downloadDir?: string } = {};
       if (o.listenPort !== undefined) overrides.listenPort = port(o.listenPort, '--listen-port');
@@ -32,6 +33,7 @@ export function register(program: Command): void {
       const h = await runHeadless({
         userDataDir, host: o.host, port: port(o.port, '--port'), overrides,
         ...(o.listenHost !== undefined ? { listenHost: o.listenHost } : {}),
+        ...(o.dht ? {} : { noDht: true }),
       });
       // Stable, parseable lines: scripts/start.mjs and e2e/run.mjs read them.
       console.log(`Tessera is running headless. Open: ${h.server.url}`);

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import type { FilePriority, TorrentDetail, TorrentSummary } from '../../../shared/snapshot.ts';
 import { TesseraError } from '../../engine/errors.ts';
+import type { SessionDhtOptions } from '../../engine/session-dht.ts';
 import type { EngineAddOptions, EngineSession, EngineSessionSettings } from '../session-port.ts';
 
 export class FakeSession extends EventEmitter implements EngineSession {
@@ -24,6 +25,7 @@ export class FakeSession extends EventEmitter implements EngineSession {
 
   settings(): EngineSessionSettings { return { ...this.#settings }; }
   async updateSettings(p: Partial<EngineSessionSettings>): Promise<void> { this.#settings = { ...this.#settings, ...p }; }
+  async setDht(o: SessionDhtOptions | null): Promise<void> { this.calls.push(`dht ${JSON.stringify(o)}`); }
 
   async addTorrent(bytes: Uint8Array, opts: EngineAddOptions = {}): Promise<TorrentSummary> {
     if (bytes.length < 4 || bytes[0] !== 0x64) throw new TesseraError('METAINFO_INVALID', 'not a bencoded dictionary');

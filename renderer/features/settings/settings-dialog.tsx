@@ -1,5 +1,6 @@
 // The engine's settings (settings:get / settings:set; the engine host persists them): download
-// folder, listening port, connection and rate limits, when to stop seeding, start paused, theme.
+// folder, listening port, connection and rate limits, when to stop seeding, start paused, theme,
+// the DHT and its bootstrap nodes.
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useApp, useAppStore, useController } from '../../app-context.tsx';
 import { Modal } from '../../components/modal.tsx';
@@ -21,7 +22,7 @@ export function SettingsDialog(): ReactNode {
   if (!fields) return <Modal title="Settings" onClose={close}><p className="muted">Loading the engine's settings…</p></Modal>;
 
   const set = <K extends keyof SettingsFields>(k: K, v: SettingsFields[K]): void => { setFields({ ...fields, [k]: v }); setProblem(null); };
-  const text = (k: Exclude<keyof SettingsFields, 'startPaused' | 'theme'>, label: string, extra: { numeric?: boolean; autoFocus?: boolean } = {}): ReactNode => (
+  const text = (k: Exclude<keyof SettingsFields, 'startPaused' | 'theme' | 'dht'>, label: string, extra: { numeric?: boolean; autoFocus?: boolean } = {}): ReactNode => (
     <label>{label}
       <input type="text" inputMode={extra.numeric ? 'numeric' : undefined} value={fields[k]} autoFocus={extra.autoFocus}
         onChange={(e) => set(k, e.target.value)} spellCheck={false} />
@@ -71,6 +72,10 @@ export function SettingsDialog(): ReactNode {
             </label>
             <label className="check"><input type="checkbox" checked={fields.startPaused} onChange={(e) => set('startPaused', e.target.checked)} /> Add torrents paused</label>
           </div>
+          <div className="form-row">
+            <label className="check"><input type="checkbox" checked={fields.dht} onChange={(e) => set('dht', e.target.checked)} /> Find peers through the DHT (public torrents and magnets)</label>
+          </div>
+          {fields.dht ? text('dhtBootstrap', 'DHT bootstrap nodes, host:port (empty = the public routers)') : null}
         </fieldset>
         {problem ? <p className="form-problem" role="alert">{problem}</p> : null}
         <div className="modal-buttons">

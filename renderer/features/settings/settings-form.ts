@@ -1,6 +1,7 @@
 // The Settings dialog's fields as text (what the inputs hold) and back to a settings:set patch:
 // rates in KiB/s (0 = unlimited), seeding time in minutes. Pure; tested.
 import type { Settings } from '../../../shared/contract.ts';
+import { dhtBootstrapNode, MAX_DHT_BOOTSTRAP } from '../../../shared/validate.ts';
 
 export interface SettingsFields {
   downloadDir: string;
@@ -13,6 +14,9 @@ export interface SettingsFields {
   seedTimeMinutes: string;
   startPaused: boolean;
   theme: Settings['theme'];
+  dht: boolean;
+  /** host:port nodes separated by spaces, commas or new lines; empty = the public routers. */
+  dhtBootstrap: string;
 }
 
 export function fieldsFrom(s: Settings): SettingsFields {
@@ -27,6 +31,8 @@ export function fieldsFrom(s: Settings): SettingsFields {
     seedTimeMinutes: String(Math.round(s.seedTimeLimit / 60)),
     startPaused: s.startPaused,
     theme: s.theme,
+    dht: s.dht,
+    dhtBootstrap: s.dhtBootstrap.join(' '),
   };
 }
 
@@ -50,6 +56,11 @@ export function patchFrom(f: SettingsFields): { ok: true; patch: Settings } | { 
   for (const v of [port, conn, per, down, up, minutes]) if (typeof v === 'string') return { ok: false, problem: v };
   const ratio = Number(f.seedRatioLimit.trim());
   if (f.seedRatioLimit.trim() === '' || !Number.isFinite(ratio) || ratio < 0 || ratio > 1e6) return { ok: false, problem: 'The ratio limit must be a number of 0 or more (0 = never stop).' };
+  const nodes = f.dhtBootstrap.split(/[\s,]+/).filter((x) => x !== '');
+  if (nodes.length > MAX_DHT_BOOTSTRAP) return { ok: false, problem: `List at most ${MAX_DHT_BOOTSTRAP} DHT bootstrap nodes.` };
+  for (const n of nodes) {
+    if (!dhtBootstrapNode(n, 'node').ok) return { ok: false, problem: `DHT bootstrap node "${n}" should look like host:port (a host name or IPv4 address).` };
+  }
   return {
     ok: true,
     patch: {
@@ -63,6 +74,8 @@ export function patchFrom(f: SettingsFields): { ok: true; patch: Settings } | { 
       seedTimeLimit: (minutes as number) * 60,
       startPaused: f.startPaused,
       theme: f.theme,
+      dht: f.dht,
+      dhtBootstrap: [...new Set(nodes)],
     },
   };
 }
