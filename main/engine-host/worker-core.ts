@@ -7,6 +7,7 @@ import { dhtOptionsOf } from './dht-setting.ts';
 import { dispatch, engineSettingsOf, type JobHandlers } from './dispatcher.ts';
 import type { EngineInit, HostToWorker, WorkerToHost } from './protocol.ts';
 import { SnapshotPublisher } from './publisher.ts';
+import { PeerNames } from './peer-names.ts';
 import type { EngineSession, EngineSessionSettings } from './session-port.ts';
 import { SettingsStore } from './settings-store.ts';
 
@@ -34,6 +35,7 @@ export function runEngineHost(port: HostPort, factory: EngineFactory): { done: P
   let session: EngineSession | undefined;
   let settings: SettingsStore | undefined;
   const publisher = new SnapshotPublisher();
+  const peerNames = new PeerNames();
   let timer: ReturnType<typeof setInterval> | undefined;
   let soon = false;
   let closing = false;
@@ -48,7 +50,10 @@ export function runEngineHost(port: HostPort, factory: EngineFactory): { done: P
     if (!session || closing) return;
     const summaries = session.summaries();
     const s = session;
-    const out = publisher.tick(summaries, (id) => s.detail(id));
+    const out = publisher.tick(summaries, (id) => {
+      const d = s.detail(id);
+      return d === undefined ? undefined : peerNames.annotate(d);
+    });
     if (out.list) port.post({ t: 'event', event: 'torrents:update', payload: out.list });
     for (const d of out.details) port.post({ t: 'detail', clientIds: d.clientIds, detail: d.detail });
     let down = 0;
