@@ -10,7 +10,7 @@ import { clickRow, setDetailTab } from './store/actions.ts';
 
 const SETTINGS: Settings = {
   downloadDir: '/home/user/Downloads', listenPort: 51413, maxConnections: 500, maxConnectionsPerTorrent: 80,
-  maxUploadRate: 0, maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, theme: 'system', dht: true, dhtBootstrap: [],
+  maxUploadRate: 0, maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, theme: 'system', dht: true, dhtBootstrap: [], encryption: 'prefer', utp: true,
 };
 
 const worker = new Worker(new URL('./dev/feed-worker.ts', import.meta.url), { type: 'module' });

@@ -27,7 +27,14 @@ export interface Settings {
   dht: boolean;
   /** DHT bootstrap nodes as "host:port" (hostname or IPv4); empty = the public routers. */
   dhtBootstrap: string[];
+  /** Message stream encryption (MSE/PE): plaintext only, prefer encrypted (fall back), or require it. */
+  encryption: EncryptionMode;
+  /** uTP (BEP 29) beside TCP: dial uTP first and accept it on the listen port. */
+  utp: boolean;
 }
+
+export type EncryptionMode = 'plaintext' | 'prefer' | 'require';
+export const ENCRYPTION_MODES: readonly EncryptionMode[] = ['plaintext', 'prefer', 'require'];
 
 export type MetaVersionChoice = 'v1' | 'v2' | 'hybrid';
 

@@ -14,6 +14,7 @@ test('valid arguments pass and come back as fresh objects', () => {
   assert.deepEqual(validators['torrent:select']({ id: null }), { ok: true, value: { id: null } });
   assert.deepEqual(validators['settings:get'](null), { ok: true, value: null });
   assert.deepEqual(validators['settings:set']({ maxDownloadRate: 1000, theme: 'dark' }), { ok: true, value: { maxDownloadRate: 1000, theme: 'dark' } });
+  assert.deepEqual(validators['settings:set']({ encryption: 'require', utp: false }), { ok: true, value: { encryption: 'require', utp: false } });
   assert.deepEqual(validators['torrent:set-file-priorities']({ id: ID, priorities: [{ index: 0, priority: 'skip' }] }).ok, true);
   assert.deepEqual(validators['verify:start']({ jobId: 'j1', id: ID, path: '/tmp/x' }).ok, true);
   assert.deepEqual(validators['torrent:add-tracker']({ id: ID, url: ' udp://127.0.0.1:6969/announce ', tier: 2 }),
@@ -56,6 +57,8 @@ test('bad arguments are refused with BAD_ARGUMENT', () => {
     ['settings:get', { a: 1 }],
     ['settings:set', { listenPort: 70000 }],
     ['settings:set', { theme: 'blue' }],
+    ['settings:set', { encryption: 'rc4' }],
+    ['settings:set', { utp: 'yes' }],
     ['settings:set', { __proto__: { x: 1 }, bogus: true }],
   ];
   for (const [command, arg] of cases) {

@@ -3,6 +3,7 @@
 // WebSocket frame from a browser are equally untrusted. Each validator returns a Result; it never
 // throws and never returns the caller's object (it builds a fresh one holding only known keys).
 import type { CommandArg, CommandName, CreateTorrentRequest, MetaVersionChoice, Result, Settings } from './contract.ts';
+import { ENCRYPTION_MODES } from './contract.ts';
 import type { FilePriority } from './snapshot.ts';
 
 /** A .torrent larger than this is refused (base64 characters: ~48 MiB of torrent). */
@@ -248,7 +249,7 @@ const RATE_MAX = 1e12;
 
 export function validateSettingsPatch(v: unknown): V<Partial<Settings>> {
   const keys = ['downloadDir', 'listenPort', 'maxConnections', 'maxConnectionsPerTorrent', 'maxUploadRate', 'maxDownloadRate',
-    'seedRatioLimit', 'seedTimeLimit', 'startPaused', 'theme', 'dht', 'dhtBootstrap'];
+    'seedRatioLimit', 'seedTimeLimit', 'startPaused', 'theme', 'dht', 'dhtBootstrap', 'encryption', 'utp'];
   const o = record(v, 'settings:set', keys);
   if (!o.ok) return o;
   const a = o.value;
@@ -263,6 +264,15 @@ export function validateSettingsPatch(v: unknown): V<Partial<Settings>> {
   if (a.seedRatioLimit !== undefined) checks.push(() => { const r = num(a.seedRatioLimit, 'seedRatioLimit', 0, 1e6); if (r.ok) out.seedRatioLimit = r.value; return r; });
   if (a.seedTimeLimit !== undefined) checks.push(() => { const r = int(a.seedTimeLimit, 'seedTimeLimit', 0, 1e10); if (r.ok) out.seedTimeLimit = r.value; return r; });
   if (a.startPaused !== undefined) checks.push(() => { const r = bool(a.startPaused, 'startPaused'); if (r.ok) out.startPaused = r.value; return r; });
+  if (a.utp !== undefined) checks.push(() => { const r = bool(a.utp, 'utp'); if (r.ok) out.utp = r.value; return r; });
+  if (a.encryption !== undefined) {
+    checks.push(() => {
+      const m = ENCRYPTION_MODES.find((x) => x === a.encryption);
+      if (m === undefined) return bad('encryption must be plaintext, prefer or require');
+      out.encryption = m;
+      return ok(m);
+    });
+  }
   if (a.dht !== undefined) checks.push(() => { const r = bool(a.dht, 'dht'); if (r.ok) out.dht = r.value; return r; });
   if (a.dhtBootstrap !== undefined) checks.push(() => { const r = dhtBootstrapList(a.dhtBootstrap); if (r.ok) out.dhtBootstrap = r.value; return r; });
   if (a.theme !== undefined) {

@@ -7,7 +7,7 @@ import type { Events, Settings } from '../../shared/contract.ts';
 import { EngineClient } from './engine-client.ts';
 
 const DEFAULTS: Settings = { downloadDir: '/tmp/dl', listenPort: 0, maxConnections: 200, maxConnectionsPerTorrent: 50, maxUploadRate: 0,
-  maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, theme: 'system', dht: false, dhtBootstrap: [] };
+  maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, theme: 'system', dht: false, dhtBootstrap: [], encryption: 'prefer', utp: true };
 
 test('the engine runs in a worker thread loaded through the tsx shim; arguments are validated before posting', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-client-'));

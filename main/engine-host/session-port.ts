@@ -7,6 +7,7 @@ import type { SessionDhtOptions } from '../engine/session-dht.ts';
 export interface EngineSessionSettings {
   downloadDir: string; listenPort: number; maxConnections: number; maxConnectionsPerTorrent: number;
   maxUploadRate: number; maxDownloadRate: number; seedRatioLimit: number; seedTimeLimit: number; startPaused: boolean;
+  encryption: 'plaintext' | 'prefer' | 'require'; utp: boolean;
 }
 
 export interface EngineAddOptions { savePath?: string; paused?: boolean }

@@ -11,7 +11,7 @@ import { PUBLIC_BOOTSTRAP } from '../engine/session-dht.ts';
 import { FakeSession } from './test-support/fake-session.ts';
 
 const DEFAULTS: Settings = { downloadDir: '/tmp/dl', listenPort: 6881, maxConnections: 200, maxConnectionsPerTorrent: 50, maxUploadRate: 0,
-  maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, theme: 'system', dht: false, dhtBootstrap: [] };
+  maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, theme: 'system', dht: false, dhtBootstrap: [], encryption: 'prefer', utp: true };
 const TORRENT = Buffer.from('d4:infod4:name1:aee').toString('base64');
 
 async function harness(t: { after(fn: () => Promise<void>): void }, overrides: Partial<Settings> = { listenPort: 0 },

@@ -20,7 +20,7 @@ export class FakeSession extends EventEmitter implements EngineSession {
   constructor(settings: Partial<EngineSessionSettings> = {}) {
     super();
     this.#settings = { downloadDir: '/tmp/dl', listenPort: 0, maxConnections: 200, maxConnectionsPerTorrent: 50, maxUploadRate: 0,
-      maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, ...settings };
+      maxDownloadRate: 0, seedRatioLimit: 0, seedTimeLimit: 0, startPaused: false, encryption: 'prefer', utp: true, ...settings };
   }
 
   settings(): EngineSessionSettings { return { ...this.#settings }; }

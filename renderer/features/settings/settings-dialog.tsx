@@ -22,7 +22,7 @@ export function SettingsDialog(): ReactNode {
   if (!fields) return <Modal title="Settings" onClose={close}><p className="muted">Loading the engine's settings…</p></Modal>;
 
   const set = <K extends keyof SettingsFields>(k: K, v: SettingsFields[K]): void => { setFields({ ...fields, [k]: v }); setProblem(null); };
-  const text = (k: Exclude<keyof SettingsFields, 'startPaused' | 'theme' | 'dht'>, label: string, extra: { numeric?: boolean; autoFocus?: boolean } = {}): ReactNode => (
+  const text = (k: Exclude<keyof SettingsFields, 'startPaused' | 'theme' | 'dht' | 'encryption' | 'utp'>, label: string, extra: { numeric?: boolean; autoFocus?: boolean } = {}): ReactNode => (
     <label>{label}
       <input type="text" inputMode={extra.numeric ? 'numeric' : undefined} value={fields[k]} autoFocus={extra.autoFocus}
         onChange={(e) => set(k, e.target.value)} spellCheck={false} />
@@ -76,6 +76,16 @@ export function SettingsDialog(): ReactNode {
             <label className="check"><input type="checkbox" checked={fields.dht} onChange={(e) => set('dht', e.target.checked)} /> Find peers through the DHT (public torrents and magnets)</label>
           </div>
           {fields.dht ? text('dhtBootstrap', 'DHT bootstrap nodes, host:port (empty = the public routers)') : null}
+          <div className="form-row">
+            <label>Encryption
+              <select value={fields.encryption} onChange={(e) => set('encryption', e.target.value === 'plaintext' ? 'plaintext' : e.target.value === 'require' ? 'require' : 'prefer')}>
+                <option value="prefer">Prefer encrypted connections</option>
+                <option value="require">Require encryption</option>
+                <option value="plaintext">Plaintext only</option>
+              </select>
+            </label>
+            <label className="check"><input type="checkbox" checked={fields.utp} onChange={(e) => set('utp', e.target.checked)} /> Use uTP (BEP 29) beside TCP</label>
+          </div>
         </fieldset>
         {problem ? <p className="form-problem" role="alert">{problem}</p> : null}
         <div className="modal-buttons">

@@ -5,6 +5,7 @@ import { fieldsFrom, patchFrom } from './settings-form.ts';
 const S = {
   downloadDir: '/dl', listenPort: 6881, maxConnections: 200, maxConnectionsPerTorrent: 50, maxUploadRate: 0, maxDownloadRate: 512 * 1024,
   seedRatioLimit: 2, seedTimeLimit: 3600, startPaused: false, theme: 'dark' as const, dht: true, dhtBootstrap: ['127.0.0.1:20001', 'dht.example.org:6881'],
+  encryption: 'require' as const, utp: false,
 };
 
 test('round trip', () => {

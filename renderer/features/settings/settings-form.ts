@@ -17,6 +17,8 @@ export interface SettingsFields {
   dht: boolean;
   /** host:port nodes separated by spaces, commas or new lines; empty = the public routers. */
   dhtBootstrap: string;
+  encryption: Settings['encryption'];
+  utp: boolean;
 }
 
 export function fieldsFrom(s: Settings): SettingsFields {
@@ -33,6 +35,8 @@ export function fieldsFrom(s: Settings): SettingsFields {
     theme: s.theme,
     dht: s.dht,
     dhtBootstrap: s.dhtBootstrap.join(' '),
+    encryption: s.encryption,
+    utp: s.utp,
   };
 }
 
@@ -76,6 +80,8 @@ export function patchFrom(f: SettingsFields): { ok: true; patch: Settings } | { 
       theme: f.theme,
       dht: f.dht,
       dhtBootstrap: [...new Set(nodes)],
+      encryption: f.encryption,
+      utp: f.utp,
     },
   };
 }
