@@ -45,7 +45,11 @@ export function PiecesTab({ detail }: { detail: TorrentDetail }): ReactNode {
   // One pass over the availability gives min/max/missing/copies; the bar's scale reuses its max.
   const stats = useMemo(() => availabilityStats(availability), [availability]);
   const max = Math.max(1, stats.max);
-  const drawAvail = useCallback((w: number) => rasteriseAvailability(availability, w, { max, palette: palettes.heat }), [availability, max, palettes]);
+  // A piece no non-seed peer has is still available while a seed is connected: draw it in the
+  // neutral "missing" grey then, and keep the alarm colour for pieces nobody connected has.
+  const seeded = detail.seedCount > 0;
+  const heat = useMemo(() => (seeded ? { ...palettes.heat, none: palettes.pieces.missing } : palettes.heat), [seeded, palettes]);
+  const drawAvail = useCallback((w: number) => rasteriseAvailability(availability, w, { max, palette: heat }), [availability, max, heat]);
   const onHover = useCallback((x: number | null, width: number) => setHover(x === null ? null : { x, width }), []);
 
   const haveCount = useMemo(() => countBits(have, 0, pieceCount), [have, pieceCount]);
@@ -71,14 +75,14 @@ export function PiecesTab({ detail }: { detail: TorrentDetail }): ReactNode {
       <div className="bar-head">
         <span className="bar-title">Availability</span>
         <span className="muted">non-seed peers per piece</span>
-        <span>min {stats.min} · max {stats.max} · {stats.distributedCopies.toFixed(3)} copies{stats.missing ? ` · ${num(stats.missing)} unavailable` : ''}</span>
+        <span>min {stats.min} · max {stats.max} · {stats.distributedCopies.toFixed(3)} copies{stats.missing && !seeded ? ` · ${num(stats.missing)} unavailable` : ''}</span>
         <span className="seed-count" title="Peers with every piece are not counted in the bar">
           + {detail.seedCount} seed{detail.seedCount === 1 ? '' : 's'}
         </span>
       </div>
       <BarCanvas rasterise={drawAvail} height={22} label={`Availability: rarest piece on ${stats.min} non-seed peers`} onHover={onHover} />
       <div className="heat-legend">
-        <i style={{ background: css(palettes.heat.none) }} /><span>none</span>
+        <i style={{ background: css(heat.none) }} /><span>{seeded ? 'on seeds only' : 'none (unavailable)'}</span>
         <span className="heat-scale"><span>1 (rare)</span><b style={{ background: gradient }} /><span>{max}</span></span>
       </div>
       <div className="hover-line" aria-live="off">{hover ? describe(detail, pieceCount, hover) : 'Point at a bar to see a piece.'}</div>
