@@ -24,10 +24,28 @@ const sinks = new WeakMap<net.Socket, ReadSink | null>();
  * Bytes that arrived before the sink was set are delivered to it first.
  */
 export function setReadSink(socket: object, sink: ReadSink): boolean {
+  if (hasOwnReadSink(socket)) return socket.setReadSink(sink);
   if (!(socket instanceof net.Socket) || !sinks.has(socket)) return false;
   sinks.set(socket, sink);
   for (let c = socket.read() as Buffer | null; c !== null; c = socket.read() as Buffer | null) sink(c);
   return true;
+}
+
+/**
+ * A stream layered over a socket (the MSE EncryptedStream) that can pass zero-copy reads through
+ * itself: it answers false when the socket underneath cannot (then 'data' events are used).
+ */
+export interface ReadSinkSource {
+  setReadSink(sink: ReadSink): boolean;
+}
+
+/** Whether setReadSink would take this socket itself (a dialled net.Socket reading into the shared buffer). */
+export function hasZeroCopyReads(socket: object): boolean {
+  return socket instanceof net.Socket && sinks.has(socket);
+}
+
+function hasOwnReadSink(x: object): x is ReadSinkSource {
+  return typeof (x as Partial<ReadSinkSource>).setReadSink === 'function';
 }
 
 function onRead(socket: net.Socket, n: number, buf: Uint8Array): boolean {
