@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Rc4 } from '../main/engine/transport/rc4.ts';
@@ -29,7 +29,7 @@ function rc4Alone(): void {
   const r = new Rc4(randomBytes(20), 1024);
   const t = performance.now();
   r.process(buf);
-  console.log(`RC4 keystream (TS, in place): ${mbps(buf.length, performance.now() - t)} MB/s`);
+  console.log(`RC4 keystream (${r.impl}, in place): ${mbps(buf.length, performance.now() - t)} MB/s; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
 
 async function pipeOnce(encrypted: boolean): Promise<number> {
