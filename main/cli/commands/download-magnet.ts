@@ -5,11 +5,10 @@ import { resolve } from 'node:path';
 import { parseMagnet } from '../../engine/metainfo/magnet.ts';
 import { magnetId } from '../../engine/session-magnet.ts';
 import { Session } from '../../engine/session.ts';
-import { PUBLIC_BOOTSTRAP } from '../../engine/session-dht.ts';
 import { ExitError } from '../exit-error.ts';
-import { defaultStateDir, parsePeer, parseRate, runTransfer, type TransferOptions } from './download.ts';
+import { defaultStateDir, dhtOptionsFrom, parsePeer, parseRate, runTransfer, type TransferOptions } from './download.ts';
 
-export async function downloadMagnet(uri: string, o: TransferOptions & { out: string; files?: string; seed?: boolean; dht?: boolean; dhtBootstrap?: string[] }): Promise<void> {
+export async function downloadMagnet(uri: string, o: TransferOptions & { out: string; files?: string; seed?: boolean }): Promise<void> {
   let id: string;
   try {
     id = magnetId(parseMagnet(uri));
@@ -20,8 +19,7 @@ export async function downloadMagnet(uri: string, o: TransferOptions & { out: st
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`bad --port ${o.port}`, 2);
   const peers = o.peer.map(parsePeer);
-  for (const b of o.dhtBootstrap ?? []) parsePeer(b); // same HOST:PORT syntax, checked before anything starts
-  const dht = o.dht === true || o.dhtBootstrap !== undefined ? { bootstrap: o.dhtBootstrap ?? PUBLIC_BOOTSTRAP } : undefined;
+  const dht = dhtOptionsFrom(o);
   const session = await Session.open({
     stateDir: resolve(o.state ?? defaultStateDir(id)),
     listenHost: o.host,

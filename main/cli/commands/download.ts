@@ -10,6 +10,7 @@ import type { FilePriority, TorrentSummary } from '../../../shared/snapshot.ts';
 import { parseTorrent } from '../../engine/metainfo/parse-torrent.ts';
 import { toHex } from '../../engine/metainfo/hex.ts';
 import { Session } from '../../engine/session.ts';
+import { PUBLIC_BOOTSTRAP, type SessionDhtOptions } from '../../engine/session-dht.ts';
 import { ExitError } from '../exit-error.ts';
 import { formatBytes } from '../progress.ts';
 
@@ -20,6 +21,15 @@ export interface TransferOptions {
   maxDown?: string;
   state?: string;
   host: string;
+  dht?: boolean;
+  dhtBootstrap?: string[];
+}
+
+/** --dht / --dht-bootstrap as the Session's DHT options (undefined = off). Bootstrap nodes use the
+ *  --peer syntax and are checked before anything starts. */
+export function dhtOptionsFrom(o: Pick<TransferOptions, 'dht' | 'dhtBootstrap'>): SessionDhtOptions | undefined {
+  for (const b of o.dhtBootstrap ?? []) parsePeer(b);
+  return o.dht === true || o.dhtBootstrap !== undefined ? { bootstrap: o.dhtBootstrap ?? PUBLIC_BOOTSTRAP } : undefined;
 }
 
 /** "0,2-5" → {0,2,3,4,5}; throws on anything else or an index out of range. */
@@ -124,9 +134,16 @@ export async function openForTorrent(bytes: Uint8Array, o: TransferOptions): Pro
   const id = toHex(meta.infoHashV1);
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`bad --port ${o.port}`, 2);
+  // BEP 27: a private torrent's peers come from its trackers only, so the DHT stays off for it.
+  let dht = dhtOptionsFrom(o);
+  if (dht !== undefined && meta.private) {
+    process.stderr.write('note: private torrent: the DHT stays off (BEP 27)\n');
+    dht = undefined;
+  }
   const session = await Session.open({
     stateDir: resolve(o.state ?? defaultStateDir(id)),
     listenHost: o.host,
+    ...(dht !== undefined ? { dht } : {}),
     settings: {
       listenPort: port,
       maxUploadRate: o.maxUp === undefined ? 0 : parseRate(o.maxUp),
@@ -150,8 +167,8 @@ export function register(program: Command): void {
     .option('--max-up <rate>', 'upload limit, e.g. 500k, 2M (bytes/s)')
     .option('--max-down <rate>', 'download limit, e.g. 500k, 2M (bytes/s)')
     .option('--state <dir>', 'resume-data folder (default: $XDG_STATE_HOME/tessera/cli/<info-hash>)')
-    .option('--dht', 'magnets: find peers through the DHT (BEP 5), bootstrapping from the public routers')
-    .option('--dht-bootstrap <host:port...>', 'magnets: DHT bootstrap nodes instead of the public routers (implies --dht)')
+    .option('--dht', 'find peers through the DHT (BEP 5; not for private torrents), bootstrapping from the public routers')
+    .option('--dht-bootstrap <host:port...>', 'DHT bootstrap nodes instead of the public routers (implies --dht)')
     .action(async (file: string, o: TransferOptions & { out: string; files?: string; seed?: boolean }) => {
       if (/^magnet:\?/i.test(file)) return (await import('./download-magnet.ts')).downloadMagnet(file, o);
       const bytes = await readTorrent(file);
@@ -165,7 +182,8 @@ export function register(program: Command): void {
       const t = session.torrent(id);
       if (t !== undefined) {
         await t.ready;
-        process.stdout.write(`listening on port ${session.port}; ${t.resumedPieces} verified pieces from resume data, ${t.recheckedPieces} re-checked\n`);
+        const dhtNote = session.dht !== undefined ? `; DHT on UDP port ${session.dht.node.port}` : '';
+        process.stdout.write(`listening on port ${session.port}${dhtNote}; ${t.resumedPieces} verified pieces from resume data, ${t.recheckedPieces} re-checked\n`);
       }
       await runTransfer(session, id, o.seed === true);
     });
