@@ -227,7 +227,10 @@ export function magnetHooks(session: Session, deps: FetcherDeps): MagnetHooks {
       const meta = parseTorrent(bytes);
       const filePriorities: FilePriority[] | undefined = selectOnly === undefined ? undefined
         : meta.files.map((_, i) => (selectOnly.includes(i) ? 'normal' : 'skip'));
-      await session.addTorrent(bytes, { savePath: entry.savePath, paused: entry.paused, ...(filePriorities !== undefined ? { filePriorities } : {}) });
+      await session.addTorrent(bytes, {
+        savePath: entry.savePath, paused: entry.paused, fromMagnet: { addedAt: entry.addedAt },
+        ...(filePriorities !== undefined ? { filePriorities } : {}),
+      });
       const t = session.torrent(entry.id);
       for (const p of peers) t?.addPeer(p.host, p.port, p.source);
     },

@@ -56,10 +56,15 @@ export interface AddTorrentOptions {
   paused?: boolean;
   filePriorities?: FilePriority[];
   peers?: Array<{ host: string; port: number }>;
+  /** Internal (session-magnet.ts): the magnet this torrent grew from. Its addedAt is kept and
+   *  'torrent:metadata' is emitted instead of a second 'torrent:added'. */
+  fromMagnet?: { addedAt: number };
 }
 
 export type SessionEvents = {
   'torrent:added': [TorrentSummary];
+  /** A magnet's info dict arrived: the same id is now an ordinary torrent (no second 'torrent:added'). */
+  'torrent:metadata': [TorrentSummary];
   'torrent:removed': [id: string];
   'torrent:completed': [TorrentSummary];
   'torrent:error': [id: string, message: string];
@@ -236,10 +241,10 @@ export class Session extends EventEmitter<SessionEvents> {
       savePath: resolve(opts.savePath ?? this.#settings.downloadDir),
       paused: opts.paused ?? this.#settings.startPaused,
       filePriorities: opts.filePriorities ?? meta.files.map(() => 'normal'),
-      addedAt: Date.now(),
+      addedAt: opts.fromMagnet?.addedAt ?? Date.now(),
     };
     await this.#store.saveTorrentFile(id, bytes);
-    const t = await this.#add(bytes, entry, true);
+    const t = await this.#add(bytes, entry, true, opts.fromMagnet !== undefined ? 'torrent:metadata' : 'torrent:added');
     await this.#store.saveList(this.#entries());
     for (const p of opts.peers ?? []) t.addPeer(p.host, p.port, 'manual');
     return torrentSummary(t);
@@ -261,7 +266,7 @@ export class Session extends EventEmitter<SessionEvents> {
     return s;
   }
 
-  async #add(bytes: Uint8Array, entry: TorrentEntry, fresh: boolean): Promise<Torrent> {
+  async #add(bytes: Uint8Array, entry: TorrentEntry, fresh: boolean, event: 'torrent:added' | 'torrent:metadata' = 'torrent:added'): Promise<Torrent> {
     const meta = parseTorrent(bytes);
     const resume = fresh ? undefined : await this.#store.loadResume(entry.id, meta, entry.savePath);
     const t = new Torrent(meta, {
@@ -286,7 +291,7 @@ export class Session extends EventEmitter<SessionEvents> {
     });
     t.on('error', (m) => this.emit('torrent:error', t.id, m));
     t.on('warning', (m) => this.emit('torrent:warning', t.id, m));
-    this.emit('torrent:added', torrentSummary(t));
+    this.emit(event, torrentSummary(t));
     t.start().then(() => { this.#dirty.add(t.id); }, (e: unknown) => {
       t.error = e instanceof Error ? e.message : String(e);
       t.status = 'error';
