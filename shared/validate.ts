@@ -194,6 +194,9 @@ function createRequest(v: unknown): V<CreateTorrentRequest & { jobId: string }> 
   if (a.outputPath !== undefined) {
     const op = path(a.outputPath, 'outputPath');
     if (!op.ok) return op;
+    // The engine writes only .torrent files (and never over an existing file: jobs.ts), so a
+    // compromised renderer cannot use "save the torrent" to clobber other files.
+    if (!/\.torrent$/i.test(op.value)) return bad('outputPath must end in .torrent');
     out.outputPath = op.value;
   }
   return ok(out);

@@ -50,3 +50,19 @@ test('create:start builds a torrent (and writes it), verify:start checks data ag
   const missing = await jobs.verify!({ jobId: 'v2', id: 'e'.repeat(40), path: dir });
   assert.equal(!missing.ok && missing.error.code, 'NOT_FOUND');
 });
+
+test('create:start writes only new .torrent files: another extension is refused, an existing file is never replaced', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-jobs-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'file.bin'), Buffer.alloc(20_000, 7));
+  await writeFile(join(dir, 'keep.torrent'), 'precious');
+  const jobs = createJobHandlers(new FakeSession(), () => undefined);
+  const base = { jobId: 'c2', path: join(dir, 'file.bin'), version: 'v1', pieceLength: 0, trackers: [], webSeeds: [], private: false, seed: false };
+  const notTorrent = validators['create:start']({ ...base, outputPath: join(dir, '.bashrc') });
+  assert.ok(!notTorrent.ok && /\.torrent/.test(notTorrent.error.message));
+  const existing = validators['create:start']({ ...base, outputPath: join(dir, 'keep.torrent') });
+  assert.ok(existing.ok);
+  const r = await jobs.create!(existing.value);
+  assert.ok(!r.ok && r.error.code === 'BAD_ARGUMENT' && /already exists/.test(r.error.message), JSON.stringify(r));
+  assert.equal(await readFile(join(dir, 'keep.torrent'), 'utf8'), 'precious');
+});

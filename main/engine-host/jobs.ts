@@ -9,6 +9,7 @@ import { toHex } from '../engine/metainfo/hex.ts';
 import { magnetFromMetainfo } from '../engine/metainfo/magnet.ts';
 import { parseTorrent } from '../engine/metainfo/parse-torrent.ts';
 import { verifyData } from '../engine/storage/verify.ts';
+import { TesseraError } from '../engine/errors.ts';
 import { toErrorResult, type JobHandlers } from './dispatcher.ts';
 import type { WorkerToHost } from './protocol.ts';
 import type { EngineSession } from './session-port.ts';
@@ -54,7 +55,13 @@ export function createJobHandlers(session: EngineSession, post: (m: WorkerToHost
           ...(a.source !== undefined ? { source: a.source } : {}),
           ...(a.comment !== undefined ? { comment: a.comment } : {}),
         }, { signal: ac.signal, onProgress: progress(a.jobId) });
-        if (a.outputPath !== undefined) await writeFile(a.outputPath, bytes);
+        if (a.outputPath !== undefined) {
+          // 'wx': never replace an existing file (the dialog asks for a new name instead).
+          await writeFile(a.outputPath, bytes, { flag: 'wx' }).catch((e: unknown) => {
+            if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new TesseraError('BAD_ARGUMENT', `${a.outputPath} already exists; choose another name`);
+            throw new TesseraError('IO_ERROR', `cannot write ${a.outputPath}: ${(e as Error).message}`, { cause: e });
+          });
+        }
         // The torrent's name is the basename of `path`, so its data sits in the parent folder.
         if (a.seed) await session.addTorrent(bytes, { savePath: dirname(a.path) });
         const out: CreateTorrentResult = {
