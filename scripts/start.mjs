@@ -52,8 +52,13 @@ let bin = electronBinary();
 if (!bin && process.env.ELECTRON_SKIP_BINARY_DOWNLOAD === '1') console.error('start: ELECTRON_SKIP_BINARY_DOWNLOAD=1, not downloading Electron');
 else if (!bin && existsSync(join(root, 'node_modules', 'electron', 'install.js'))) {
   console.error('start: no Electron binary yet; trying to download it once (60 s)…');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron', 'install.js')], { cwd: root, stdio: 'inherit', timeout: 60_000 });
+  // The downloader's own output is a stack trace when it fails: keep it, print one line of why.
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron', 'install.js')], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], timeout: 60_000, encoding: 'utf8' });
   if (r.status === 0) bin = electronBinary();
+  else {
+    const why = r.error?.message ?? (r.stderr ?? '').split('\n').find((l) => l.trim() !== '') ?? `exit status ${r.status}`;
+    console.error(`start: the Electron download failed: ${why.trim()}`);
+  }
 }
 
 if (bin) {
