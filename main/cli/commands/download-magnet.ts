@@ -4,9 +4,8 @@
 import { resolve } from 'node:path';
 import { parseMagnet } from '../../engine/metainfo/magnet.ts';
 import { magnetId } from '../../engine/session-magnet.ts';
-import { Session } from '../../engine/session.ts';
 import { ExitError } from '../exit-error.ts';
-import { defaultStateDir, dhtOptionsFrom, parsePeer, parseRate, runTransfer, type TransferOptions } from './download.ts';
+import { dhtOptionsFrom, openCliSession, parsePeer, runTransfer, type TransferOptions } from './download.ts';
 
 export async function downloadMagnet(uri: string, o: TransferOptions & { out: string; files?: string; seed?: boolean }): Promise<void> {
   let id: string;
@@ -16,20 +15,8 @@ export async function downloadMagnet(uri: string, o: TransferOptions & { out: st
     throw new ExitError(`bad magnet: ${e instanceof Error ? e.message : String(e)}`, 2);
   }
   if (o.files !== undefined) throw new ExitError('--files needs the file list: use the magnet\'s so= parameter instead', 2);
-  const port = Number(o.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`bad --port ${o.port}`, 2);
   const peers = o.peer.map(parsePeer);
-  const dht = dhtOptionsFrom(o);
-  const session = await Session.open({
-    stateDir: resolve(o.state ?? defaultStateDir(id)),
-    listenHost: o.host,
-    ...(dht !== undefined ? { dht } : {}),
-    settings: {
-      listenPort: port,
-      maxUploadRate: o.maxUp === undefined ? 0 : parseRate(o.maxUp),
-      maxDownloadRate: o.maxDown === undefined ? 0 : parseRate(o.maxDown),
-    },
-  });
+  const session = await openCliSession(o, id, dhtOptionsFrom(o));
   await session.addMagnet(uri, { savePath: resolve(o.out), peers });
   const dhtNote = session.dht !== undefined ? `; DHT on UDP port ${session.dht.node.port}` : '';
   process.stdout.write(`listening on port ${session.port}${dhtNote}; fetching metadata for ${id}\n`);

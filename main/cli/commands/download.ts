@@ -8,8 +8,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FilePriority, TorrentSummary } from '../../../shared/snapshot.ts';
 import { parseTorrent } from '../../engine/metainfo/parse-torrent.ts';
-import { toHex } from '../../engine/metainfo/hex.ts';
 import { Session } from '../../engine/session.ts';
+import { torrentIdentity } from '../../engine/torrent-v2.ts';
 import { PUBLIC_BOOTSTRAP, type SessionDhtOptions } from '../../engine/session-dht.ts';
 import { ExitError } from '../exit-error.ts';
 import { formatBytes } from '../progress.ts';
@@ -130,17 +130,21 @@ export async function runTransfer(session: Session, id: string, keepSeeding: boo
 
 export async function openForTorrent(bytes: Uint8Array, o: TransferOptions): Promise<{ session: Session; id: string }> {
   const meta = parseTorrent(bytes);
-  if (meta.infoHashV1 === undefined) throw new ExitError('v2-only torrents are not supported yet', 2);
-  const id = toHex(meta.infoHashV1);
-  const port = Number(o.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`bad --port ${o.port}`, 2);
+  const id = torrentIdentity(meta).id; // the v1 info-hash, or the truncated v2 one for v2-only torrents
   // BEP 27: a private torrent's peers come from its trackers only, so the DHT stays off for it.
   let dht = dhtOptionsFrom(o);
   if (dht !== undefined && meta.private) {
     process.stderr.write('note: private torrent: the DHT stays off (BEP 27)\n');
     dht = undefined;
   }
-  const session = await Session.open({
+  return { session: await openCliSession(o, id, dht), id };
+}
+
+/** The session a CLI transfer runs in: its own state folder per info-hash, listen port and limits from the flags. */
+export async function openCliSession(o: TransferOptions, id: string, dht: SessionDhtOptions | undefined): Promise<Session> {
+  const port = Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ExitError(`bad --port ${o.port}`, 2);
+  return Session.open({
     stateDir: resolve(o.state ?? defaultStateDir(id)),
     listenHost: o.host,
     ...(dht !== undefined ? { dht } : {}),
@@ -150,7 +154,6 @@ export async function openForTorrent(bytes: Uint8Array, o: TransferOptions): Pro
       maxDownloadRate: o.maxDown === undefined ? 0 : parseRate(o.maxDown),
     },
   });
-  return { session, id };
 }
 
 export function register(program: Command): void {
