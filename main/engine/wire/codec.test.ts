@@ -23,7 +23,7 @@ const arbMessage: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.record({ type: fc.constant('piece' as const), index: u32, begin: u32, block: bytes(300) }),
   fc.record({ type: fc.constant('port' as const), port: fc.nat({ max: 0xffff }) }),
   fc.record({ type: fc.constant('extended' as const), id: fc.nat({ max: 255 }), payload: bytes(60) }),
-  fc.record({ type: fc.constant('unknown' as const), id: fc.integer({ min: 21, max: 255 }), payload: bytes(30) }),
+  fc.record({ type: fc.constant('unknown' as const), id: fc.integer({ min: 24, max: 255 }), payload: bytes(30) }),
 ).map((m) => ({ ...m }) as WireMessage); // fc.record builds null-prototype objects; the decoder builds plain ones
 
 const infoHash = Uint8Array.from({ length: 20 }, (_, i) => i);

@@ -8,7 +8,7 @@
 
 import { TesseraError } from '../errors.ts';
 import { HANDSHAKE_LENGTH, checkProtocolPrefix, decodeHandshake, type Handshake } from './handshake.ts';
-import { MessageId, type WireMessage } from './messages.ts';
+import { HASH_RANGE_BYTES, MAX_HASHES_PER_MESSAGE, MessageId, type HashRange, type WireMessage } from './messages.ts';
 
 export const DEFAULT_MAX_BLOCK_LENGTH = 16 * 1024;
 /** Used until the piece count is known (magnet links): 2^21 pieces. */
@@ -132,7 +132,7 @@ export class WireDecoder {
   }
 
   #updateMaxFrame(): void {
-    this.#maxFrame = Math.max(13, 9 + this.#maxBlock, 1 + this.#maxBitfield, 2 + this.#maxExtended);
+    this.#maxFrame = Math.max(13, 9 + this.#maxBlock, 1 + this.#maxBitfield, 2 + this.#maxExtended, 1 + HASH_RANGE_BYTES + 32 * MAX_HASHES_PER_MESSAGE);
   }
 
   #checkPrefix(): void {
@@ -200,6 +200,13 @@ export class WireDecoder {
         this.#skip(5);
         return { type: 'bitfield', bytes: this.#take(len - 1) };
       }
+      case MessageId.hashRequest:
+      case MessageId.hashReject:
+      case MessageId.hashes: {
+        const range = this.#hashRange();
+        if (id === MessageId.hashes) return { type: 'hashes', ...range, hashes: this.#take(len - 1 - HASH_RANGE_BYTES).slice() };
+        return { type: id === MessageId.hashRequest ? 'hash-request' : 'hash-reject', ...range };
+      }
       case MessageId.extended: {
         const ext = this.#peekByte(5);
         this.#skip(6);
@@ -210,6 +217,15 @@ export class WireDecoder {
         return { type: 'unknown', id, payload: this.#take(len - 1) };
       }
     }
+  }
+
+  /** BEP 52: root and four u32 after the id byte; consumes them. */
+  #hashRange(): HashRange {
+    const piecesRoot = new Uint8Array(32);
+    this.#peekInto(piecesRoot, 5);
+    const r = { piecesRoot, baseLayer: this.#peekU32(37), index: this.#peekU32(41), length: this.#peekU32(45), proofLayers: this.#peekU32(49) };
+    this.#skip(5 + HASH_RANGE_BYTES);
+    return r;
   }
 
   /** Reject a frame as soon as its header is in: wrong fixed size, or over its type's cap. */
@@ -245,6 +261,16 @@ export class WireDecoder {
         if (len > 1 + this.#maxBitfield) throw tooLarge('bitfield', len, 1 + this.#maxBitfield);
         ok = true;
         break;
+      case MessageId.hashRequest:
+      case MessageId.hashReject:
+        ok = len === 1 + HASH_RANGE_BYTES;
+        break;
+      case MessageId.hashes: {
+        const cap = 1 + HASH_RANGE_BYTES + 32 * MAX_HASHES_PER_MESSAGE;
+        if (len > cap) throw tooLarge('hashes', len, cap);
+        ok = len >= 1 + HASH_RANGE_BYTES && (len - 1 - HASH_RANGE_BYTES) % 32 === 0;
+        break;
+      }
       case MessageId.extended:
         if (len > 2 + this.#maxExtended) throw tooLarge('extended', len, 2 + this.#maxExtended);
         ok = len >= 2;

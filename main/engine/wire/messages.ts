@@ -1,5 +1,5 @@
-// The BEP 3 peer messages, BEP 6 fast-extension messages and the BEP 10 `extended` envelope,
-// as one discriminated union, with encoders. Every frame is <len:u32 BE><id:u8><payload>;
+// The BEP 3 peer messages, BEP 6 fast-extension messages, the BEP 10 `extended` envelope and the
+// BEP 52 hash request / hashes / hash reject, as one discriminated union, with encoders. Every frame is <len:u32 BE><id:u8><payload>;
 // a zero length is a keep-alive.
 
 import { TesseraError } from '../errors.ts';
@@ -21,7 +21,31 @@ export const MessageId = {
   reject: 16, // BEP 6 (0x10)
   allowedFast: 17, // BEP 6 (0x11)
   extended: 20, // BEP 10
+  hashRequest: 21, // BEP 52
+  hashes: 22, // BEP 52
+  hashReject: 23, // BEP 52
 } as const;
+
+/** BEP 52: which hashes of one file's merkle tree (layer 0 = the 16 KiB block hashes). */
+export interface HashRange {
+  /** The file's 32-byte pieces root (names the file). */
+  piecesRoot: Uint8Array;
+  baseLayer: number;
+  /** First hash wanted in the base layer. */
+  index: number;
+  /** Hashes wanted from the base layer. */
+  length: number;
+  /** Layers above the base whose uncle hashes prove the range (see pieces/hash-layers.ts). */
+  proofLayers: number;
+}
+
+/** The fixed part of the three BEP 52 messages: root + four u32. */
+export const HASH_RANGE_BYTES = 32 + 16;
+/**
+ * Most hashes one `hashes` message may carry. We ask for at most 512 base hashes plus fewer than
+ * 64 uncles; a peer sending more is answering something we never asked.
+ */
+export const MAX_HASHES_PER_MESSAGE = 1024 + 64;
 
 export interface BlockRef {
   index: number;
@@ -50,6 +74,10 @@ export type WireMessage =
   | { type: 'allowed-fast'; index: number }
   /** BEP 10: `id` 0 is the extension handshake, others are the ids we assigned in ours. */
   | { type: 'extended'; id: number; payload: Uint8Array }
+  | ({ type: 'hash-request' } & HashRange)
+  /** `hashes`: the base-layer hashes then the uncle hashes, 32 bytes each, concatenated. */
+  | ({ type: 'hashes'; hashes: Uint8Array } & HashRange)
+  | ({ type: 'hash-reject' } & HashRange)
   /** A message id we do not know (BEP 3: ignore it). Its size is still capped by the decoder. */
   | { type: 'unknown'; id: number; payload: Uint8Array };
 
@@ -107,6 +135,20 @@ function withPayload(id: number, prefix: number[], payload: Uint8Array): Uint8Ar
   return out;
 }
 
+function withHashRange(id: number, r: HashRange, hashes?: Uint8Array): Uint8Array {
+  if (r.piecesRoot.length !== 32) throw new TesseraError('BAD_ARGUMENT', 'pieces root must be 32 bytes');
+  const extra = hashes?.length ?? 0;
+  if (extra % 32 !== 0 || extra / 32 > MAX_HASHES_PER_MESSAGE) throw new TesseraError('BAD_ARGUMENT', `bad hashes length ${extra}`);
+  const { out, view } = frame(id, HASH_RANGE_BYTES + extra);
+  out.set(r.piecesRoot, 5);
+  view.setUint32(37, u32(r.baseLayer, 'base layer'));
+  view.setUint32(41, u32(r.index, 'hash index'));
+  view.setUint32(45, u32(r.length, 'hash count'));
+  view.setUint32(49, u32(r.proofLayers, 'proof layers'));
+  if (hashes !== undefined) out.set(hashes, 5 + HASH_RANGE_BYTES);
+  return out;
+}
+
 /** Encode one message into a single frame (a piece message is copied: prefer encodePiece on the hot path). */
 export function encodeMessage(msg: WireMessage): Uint8Array {
   switch (msg.type) {
@@ -154,6 +196,12 @@ export function encodeMessage(msg: WireMessage): Uint8Array {
     case 'extended':
       if (!Number.isInteger(msg.id) || msg.id < 0 || msg.id > 255) throw new TesseraError('BAD_ARGUMENT', `extended id out of range: ${msg.id}`);
       return withPayload(MessageId.extended, [msg.id], msg.payload);
+    case 'hash-request':
+      return withHashRange(MessageId.hashRequest, msg);
+    case 'hashes':
+      return withHashRange(MessageId.hashes, msg, msg.hashes);
+    case 'hash-reject':
+      return withHashRange(MessageId.hashReject, msg);
     case 'unknown':
       if (!Number.isInteger(msg.id) || msg.id < 0 || msg.id > 255) throw new TesseraError('BAD_ARGUMENT', `message id out of range: ${msg.id}`);
       return withPayload(msg.id, [], msg.payload);
