@@ -1,7 +1,31 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx, so `npx tessera` works right after `npm ci`
-// with no build step.
-import { register } from 'tsx/esm/api';
+// `tessera`: runs the CLI compiled by esbuild (scripts/cli-bundle.mjs: built on first use and
+// whenever a source file is newer), so start-up costs about 0.1 s instead of tsx's 0.7 s. Falls
+// back to compiling the TypeScript through tsx when esbuild is missing or the build fails.
+// `serve` always runs through tsx: it locates the renderer and the engine worker relative to its
+// own source file.
+import { pathToFileURL } from 'node:url';
 
-register();
-await import('../main/cli/index.ts');
+async function compiledEntry() {
+  if (process.argv[2] === 'serve' || process.env.TESSERA_CLI_TSX === '1') return null;
+  try {
+    const { freshBundle, buildBundle, pruneBundles } = await import('../scripts/cli-bundle.mjs');
+    const fresh = freshBundle();
+    if (fresh) return fresh;
+    const built = await buildBundle();
+    pruneBundles();
+    return built;
+  } catch (e) {
+    if (process.argv.includes('--debug')) console.error(`tessera: compiled CLI unavailable, using tsx (${e instanceof Error ? e.message : e})`);
+    return null;
+  }
+}
+
+const entry = await compiledEntry();
+if (entry) {
+  await import(pathToFileURL(entry).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../main/cli/index.ts');
+}

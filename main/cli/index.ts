@@ -12,18 +12,21 @@ program
   .option('--debug', 'print stack traces on errors')
   .showHelpAfterError('(run with --help for usage)');
 
-// Each command module exports register(program). Add new subcommands here, one line each.
-const commands: Array<Promise<{ register(p: Command): void }>> = [
-  import('./commands/tracker.ts'),
-  import('./commands/create.ts'),
-  import('./commands/info.ts'),
-  import('./commands/verify.ts'),
-  import('./commands/magnet.ts'),
-  import('./commands/download.ts'),
-  import('./commands/seed.ts'),
-  import('./commands/serve.ts'),
-];
-for (const mod of await Promise.all(commands)) mod.register(program);
+// Each command module exports register(program). Add new subcommands here, one line each. Only
+// the command being run is loaded (start-up time: `create` need not load the engine or the
+// tracker); help, version and unknown names load them all.
+const commands: Record<string, () => Promise<{ register(p: Command): void }>> = {
+  tracker: () => import('./commands/tracker.ts'),
+  create: () => import('./commands/create.ts'),
+  info: () => import('./commands/info.ts'),
+  verify: () => import('./commands/verify.ts'),
+  magnet: () => import('./commands/magnet.ts'),
+  download: () => import('./commands/download.ts'),
+  seed: () => import('./commands/seed.ts'),
+  serve: () => import('./commands/serve.ts'),
+};
+const named = commands[process.argv[2] ?? ''];
+for (const mod of await Promise.all(named ? [named()] : Object.values(commands).map((load) => load()))) mod.register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 // The four metainfo commands end to end through the real CLI entry (bin/tessera.mjs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile, readFile, open } from 'node:fs/promises';
@@ -8,23 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
-const ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 
-// The main flow runs the dev entry (bin/tessera.mjs, through tsx); the many short runs use the
-// CLI bundled with esbuild, as it ships, which starts in a fraction of the time.
-let bundleDir = '';
-let BUNDLE = '';
-before(async () => {
-  const { build } = await import('esbuild');
-  bundleDir = await mkdtemp(path.join(tmpdir(), 'tessera-cli-bundle-'));
-  BUNDLE = path.join(bundleDir, 'tessera.mjs');
-  await build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'esm', outfile: BUNDLE, logLevel: 'silent',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
-});
-after(async () => { if (bundleDir) await rm(bundleDir, { recursive: true, force: true }); });
-
-function run(args: string[], cwd: string, entry: 'bin' | 'bundle' = 'bundle'): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [entry === 'bin' ? BIN : BUNDLE, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+// bin/tessera.mjs runs the CLI compiled by esbuild (rebuilt when a source is newer); 'tsx' runs
+// the same entry through the tsx fallback, which must behave the same.
+function run(args: string[], cwd: string, entry: 'bin' | 'tsx' = 'bin'): { status: number | null; stdout: string; stderr: string } {
+  const env = entry === 'tsx' ? { ...process.env, TESSERA_CLI_TSX: '1' } : process.env;
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -42,11 +31,11 @@ async function withData<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 
 test('create -> info --json -> magnet -> verify, with the documented schemas and exit codes', async () => {
   await withData(async (dir) => {
-    const c = run(['create', 'data', '-o', 'd.torrent', '--hybrid', '--piece-length', '16K', '-a', 'http://a/,http://b/', '-a', 'udp://c/', '-w', 'http://w/', '--private', '--source', 'S', '--comment', 'C', '--no-date', '--created-by', 'me', '--json'], dir, 'bin');
+    const c = run(['create', 'data', '-o', 'd.torrent', '--hybrid', '--piece-length', '16K', '-a', 'http://a/,http://b/', '-a', 'udp://c/', '-w', 'http://w/', '--private', '--source', 'S', '--comment', 'C', '--no-date', '--created-by', 'me', '--json'], dir, 'tsx');
     assert.equal(c.status, 0, c.stderr);
     const created = JSON.parse(c.stdout);
     assert.equal(created.output, 'd.torrent');
-    const i = run(['info', 'd.torrent', '--json'], dir, 'bin');
+    const i = run(['info', 'd.torrent', '--json'], dir);
     assert.equal(i.status, 0, i.stderr);
     const info = JSON.parse(i.stdout);
     assert.equal(info.schema, 'tessera.info/1');
@@ -64,7 +53,7 @@ test('create -> info --json -> magnet -> verify, with the documented schemas and
     assert.deepEqual(info.trackers, [['http://a/', 'http://b/'], ['udp://c/']]);
     assert.deepEqual(info.webSeeds, ['http://w/']);
     assert.deepEqual(info.files, [{ path: 'a.bin', size: 80_000 }, { path: 'sub/b.txt', size: 3 }]);
-    const m = run(['magnet', 'd.torrent'], dir, 'bin');
+    const m = run(['magnet', 'd.torrent'], dir);
     assert.equal(m.stdout.trim(), info.magnet);
     assert.ok(m.stdout.includes(`xt=urn:btih:${info.infoHashV1}`) && m.stdout.includes(`xt=urn:btmh:1220${info.infoHashV2}`));
     const mi = run(['info', info.magnet, '--json'], dir);
@@ -74,7 +63,7 @@ test('create -> info --json -> magnet -> verify, with the documented schemas and
     assert.match(text.stdout, /tier 1: udp:\/\/c\//);
     assert.match(text.stdout, /└─ b\.txt/);
 
-    const v = run(['verify', 'd.torrent', '--path', '.', '--json'], dir, 'bin');
+    const v = run(['verify', 'd.torrent', '--path', '.', '--json'], dir);
     assert.equal(v.status, 0, v.stderr);
     assert.equal(JSON.parse(v.stdout).ok, true);
     const fh = await open(path.join(dir, 'data', 'a.bin'), 'r+');
@@ -118,7 +107,7 @@ test('bad input: one-line errors, no stack trace, status 2; --help for every com
       assert.doesNotMatch(r.stderr, /\n\s+at /);
     }
     assert.match(run(['info', 'junk.torrent'], dir).stderr, /info: must be a dictionary/);
-    const dbg = run(['--debug', 'info', 'junk.torrent'], dir, 'bin');
+    const dbg = run(['--debug', 'info', 'junk.torrent'], dir);
     assert.match(dbg.stderr, /\n\s+at /);
     for (const cmd of ['create', 'info', 'verify', 'magnet']) {
       const h = run([cmd, '--help'], dir);

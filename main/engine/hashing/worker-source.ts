@@ -27,32 +27,52 @@ function each(data, size, algo, outLen) {
   return out;
 }
 let buf = new Uint8Array(0);
+const fds = new Map(); // path -> fd for the job being read
+function readInto(view, at, g, from, to) {
+  // Reads segment bytes [from, to) of g into view at 'at'; past g.avail (or a null path) is zeros.
+  const want = g.path === null ? 0 : Math.max(0, Math.min(to, g.avail) - from);
+  let got = 0;
+  if (want > 0) {
+    let fd = fds.get(g.path);
+    if (fd === undefined) { fd = fs.openSync(g.path, 'r'); fds.set(g.path, fd); }
+    while (got < want) {
+      const n = fs.readSync(fd, view, at + got, want - got, g.pos + from + got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got < want && g.strict) throw new Error(g.path + ': file shrank while being read');
+  }
+  if (got < to - from) view.fill(0, at + got, at + to - from);
+}
+// Reads the chunk one piece at a time and hashes each piece right after reading it, while its
+// bytes are still in the core's L2 cache (a 256 KiB piece fits; a whole multi-MiB chunk would be
+// hashed back from L3 or memory, which this shared machine makes measurably slower).
 function readHash(job) {
   const total = job.segs.reduce((s, g) => s + g.len, 0);
   if (buf.length < total) buf = new Uint8Array(total);
   const view = buf.subarray(0, total);
-  let at = 0;
   const starts = [];
-  for (const g of job.segs) {
-    starts.push(at);
-    let got = 0;
-    const want = g.path === null ? 0 : Math.min(g.len, g.avail);
-    if (want > 0) {
-      const fd = fs.openSync(g.path, 'r');
-      try {
-        while (got < want) {
-          const n = fs.readSync(fd, view, at + got, want - got, g.pos + got);
-          if (n === 0) break;
-          got += n;
-        }
-      } finally { fs.closeSync(fd); }
-      if (got < want && g.strict) throw new Error(g.path + ': file shrank while being read');
-    }
-    if (got < g.len) view.fill(0, at + got, at + g.len);
-    at += g.len;
-  }
+  let acc = 0;
+  for (const g of job.segs) { starts.push(acc); acc += g.len; }
   const out = { pieces: null, blocks: [] };
-  if (job.sha1) out.pieces = each(view, job.pieceLength, 'sha1', 20);
+  const step = job.sha1 ? job.pieceLength : total;
+  if (job.sha1) out.pieces = new Uint8Array(Math.ceil(total / step) * 20);
+  try {
+    let seg = 0;
+    for (let a = 0, k = 0; a < total; a += step, k++) {
+      const b = Math.min(total, a + step);
+      while (seg < job.segs.length && starts[seg] + job.segs[seg].len <= a) seg++;
+      for (let i = seg; i < job.segs.length && starts[i] < b; i++) {
+        const from = Math.max(a, starts[i]) - starts[i];
+        const to = Math.min(b, starts[i] + job.segs[i].len) - starts[i];
+        if (to > from) readInto(view, starts[i] + from, job.segs[i], from, to);
+      }
+      if (job.sha1) out.pieces.set(createHash('sha1').update(view.subarray(a, b)).digest(), k * 20);
+    }
+  } finally {
+    for (const fd of fds.values()) fs.closeSync(fd);
+    fds.clear();
+  }
   job.segs.forEach((g, i) => {
     out.blocks.push(g.blocks ? each(view.subarray(starts[i], starts[i] + g.len), 16384, 'sha256', 32) : null);
   });
