@@ -1,22 +1,29 @@
 // `npm run bench:tracker`: Tessera's tracker beside opentracker (Debian) and the npm package
 // bittorrent-tracker, one after the other in the same run, on loopback, with the same load
-// generator and client behaviour for all three (bench/tracker-load.ts, in its own process):
-//   HTTP keep-alive, HTTP one-request-per-connection (opentracker closes after every reply, so
-//   its keep-alive run is in effect one-per-connection too: the reconnects column shows it), UDP.
+// generator and client behaviour for all three:
+//   HTTP keep-alive and HTTP one-request-per-connection (`Connection: close`): wrk with
+//     bench/tracker-announce.lua (bench/tracker-wrk.ts says why wrk); without wrk installed,
+//     the Node generator bench/tracker-load.ts, which caps the rates it can measure.
+//   UDP: the Node generator bench/tracker-load.ts (BEP 15 connect, then a window of announces).
+// opentracker closes the connection after every reply, so its keep-alive run is in effect
+// one-per-connection too (wrk counts each such close as a socket read error: the "closes" column).
 // "tessera" is the standalone tracker (its own minimal HTTP server); "tessera-node" is the same
 // tracker mounted in node:http with createTrackerHandler (HTTP runs only).
-// Then a 60-second run against Tessera at a steady peer count, sampling its RSS, and the heap
-// cost per peer of the swarm store. Bounded: about 3 minutes in all. Figures are noisy on a
-// shared 2-core machine: compare within one run only.
+// With two or more cores and taskset, the server runs on CPU 0 and the generator on CPU 1, so
+// neither steals the other's core and every server gets exactly one (BENCH_PIN=0 turns it off).
+// Then a BENCH_MEMORY_SECONDS (default 60) run against Tessera at a steady peer count, sampling
+// its RSS and its heap after GC, and the heap cost per peer of the swarm store. Bounded: about
+// 4 minutes in all. Figures are noisy on a shared 2-core machine: compare within one run only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { createSocket } from 'node:dgram';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { haveWrk, runWrk, type WrkRun } from './tracker-wrk.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -32,7 +39,18 @@ const MODES: Mode[] = (process.env.BENCH_MODES?.split(',') as Mode[] | undefined
 type Kind = 'tessera' | 'tessera-node' | 'opentracker' | 'bittorrent-tracker';
 
 interface LoadResult { mode: Mode; requests: number; sent: number; errors: number; lost: number; reconnects: number; rps: number; p50: number; p99: number; rss: number[]; clientCpuSec: number }
-interface Row extends LoadResult { kind: Kind; serverRss: number; serverCpuUsPerAnnounce: number }
+type Generator = 'wrk' | 'node';
+interface Row extends LoadResult { kind: Kind; generator: Generator; serverRss: number; serverCpuUsPerAnnounce: number }
+
+const WRK = haveWrk();
+const PIN = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2
+  && spawnSync('sh', ['-c', 'command -v taskset'], { stdio: 'ignore' }).status === 0;
+const SERVER_CPUS = '0';
+const CLIENT_CPUS = '1';
+/** `cmd args` under taskset when pinning (taskset execs, so the child's pid is the program's). */
+function pinned(cpus: string, cmd: string, args: string[]): [string, string[]] {
+  return PIN ? ['taskset', ['-c', cpus, cmd, ...args]] : [cmd, args];
+}
 
 function rssOf(pid: number): number {
   try {
@@ -77,10 +95,10 @@ async function startServer(kind: Kind, port: number, dir: string, heapSamples?: 
   let child: ChildProcess;
   if (kind === 'opentracker') {
     // Debian's build serves only whitelisted hashes and chroots into -d (REFERENCE-PEERS.md).
-    child = spawn('opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-d', dir, '-w', '/whitelist.txt'], { stdio: 'ignore' });
+    child = spawn(...pinned(SERVER_CPUS, 'opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-d', dir, '-w', '/whitelist.txt']), { stdio: 'ignore' });
   } else {
     const flags = heapSamples !== undefined ? ['--expose-gc'] : [];
-    child = spawn(process.execPath, [...flags, '--import', 'tsx', join(HERE, 'tracker-server.ts'), kind, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(...pinned(SERVER_CPUS, process.execPath, [...flags, '--import', 'tsx', join(HERE, 'tracker-server.ts'), kind, String(port)]), { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
@@ -113,7 +131,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 function runLoad(cfg: Record<string, unknown>, timeoutSec: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'tracker-load.ts'), JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(...pinned(CLIENT_CPUS, process.execPath, ['--import', 'tsx', join(HERE, 'tracker-load.ts'), JSON.stringify(cfg)]), { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     const t = setTimeout(() => child.kill('SIGKILL'), timeoutSec * 1000);
@@ -122,6 +140,43 @@ function runLoad(cfg: Record<string, unknown>, timeoutSec: number): Promise<Load
       try { resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as LoadResult); } catch { reject(new Error(`load generator failed (${code}): ${out}`)); }
     });
   });
+}
+
+/**
+ * One measured run of `mode` against the server on `port`: wrk for HTTP when installed (a
+ * WARMUP-second run, then the measured one), else the Node generator (which warms up within its
+ * run). Server CPU is read from /proc around the load and divided by the requests sent in that
+ * window: a measure of the server's cost that holds even when the generator is the bottleneck.
+ */
+async function measure(mode: Mode, port: number, serverPid: number, hashesFile: string, seconds: number, rssSamples?: number[]): Promise<{ r: LoadResult; generator: Generator; cpuUs: number }> {
+  if (mode !== 'udp' && WRK) {
+    const wrkRun = (sec: number) => runWrk({
+      url: `http://127.0.0.1:${port}/announce`, seconds: sec, connections: CONNS, threads: 1,
+      hashesFile, peersPerHash: PEERS_PER_HASH, close: mode === 'http-close', cpus: PIN ? CLIENT_CPUS : undefined,
+    });
+    if (rssSamples === undefined) await wrkRun(WARMUP);
+    const cpu0 = cpuOf(serverPid);
+    const sampler = rssSamples === undefined ? undefined : setInterval(() => rssSamples.push(rssOf(serverPid)), 5000);
+    let w: WrkRun;
+    try { w = await wrkRun(seconds); } finally { if (sampler !== undefined) clearInterval(sampler); }
+    const cpu = cpuOf(serverPid) - cpu0;
+    // wrk counts a reply whose end is the server closing the socket (opentracker's HTTP/1.0
+    // replies) as a read error: shown as "closes", not as errors.
+    const r: LoadResult = {
+      mode, requests: w.requests, sent: w.requests, errors: w.errors - w.readErrors, lost: 0, reconnects: w.readErrors,
+      rps: w.rps, p50: w.p50, p99: w.p99, rss: [], clientCpuSec: w.clientCpuSec,
+    };
+    return { r, generator: 'wrk', cpuUs: w.requests ? (cpu * 1e6) / w.requests : NaN };
+  }
+  const cpu0 = cpuOf(serverPid);
+  const r = await runLoad({
+    mode, host: '127.0.0.1', port, path: '/announce', seconds, warmupSeconds: rssSamples === undefined ? WARMUP : 0,
+    conns: CONNS, window: UDP_WINDOW, hashesFile, peersPerHash: PEERS_PER_HASH,
+    ...(rssSamples === undefined ? {} : { sampleRssPid: serverPid, rssEveryMs: 5000 }),
+  }, seconds + WARMUP + 30);
+  if (rssSamples !== undefined) rssSamples.push(...r.rss);
+  const cpu = cpuOf(serverPid) - cpu0;
+  return { r, generator: 'node', cpuUs: r.sent ? (cpu * 1e6) / r.sent : NaN };
 }
 
 const mb = (b: number): string => (b / 1048576).toFixed(1);
@@ -143,6 +198,9 @@ async function main(): Promise<void> {
     // opentracker chroots into dir and drops root to 'nobody': the folder and list must be readable.
     await chmod(dir, 0o755);
     await chmod(join(dir, 'whitelist.txt'), 0o644);
+    console.log(`load generators: HTTP ${WRK ? 'wrk (C, epoll; bench/tracker-announce.lua)' : 'the Node generator bench/tracker-load.ts (*** wrk not installed: apt-get install wrk; the Node generator caps the rates)'}, UDP the Node generator bench/tracker-load.ts`);
+    console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(PIN ? `CPU pinning: servers on CPU ${SERVER_CPUS}, load generators on CPU ${CLIENT_CPUS} (taskset; BENCH_PIN=0 to turn off)` : 'CPU pinning: off (BENCH_PIN=0, one core, or no taskset)');
     console.log(`tracker bench: ${HASHES} info-hashes x ${PEERS_PER_HASH} peers, ${CONNS} HTTP connections / UDP sockets (UDP window ${UDP_WINDOW}), ${WARMUP}+${SECONDS} s per run, numwant 50, 20% seeds`);
 
     for (const kind of kinds) {
@@ -151,17 +209,10 @@ async function main(): Promise<void> {
       try {
         // tessera-node differs from tessera only in its HTTP server: its UDP run would repeat tessera's.
         for (const mode of MODES.filter((m) => kind !== 'tessera-node' || m !== 'udp')) {
-          const cpu0 = cpuOf(server.pid ?? 0);
-          const r = await runLoad({
-            mode, host: '127.0.0.1', port, path: '/announce', seconds: SECONDS, warmupSeconds: WARMUP,
-            conns: CONNS, window: UDP_WINDOW, hashesFile, peersPerHash: PEERS_PER_HASH,
-          }, SECONDS + WARMUP + 30);
-          // Server CPU over the whole run (warm-up included) per request sent in it: a measure
-          // of the server's cost that holds even when the load generator is the bottleneck.
-          const cpu = cpuOf(server.pid ?? 0) - cpu0;
-          const row: Row = { ...r, kind, serverRss: rssOf(server.pid ?? 0), serverCpuUsPerAnnounce: r.sent ? (cpu * 1e6) / r.sent : NaN };
+          const { r, generator, cpuUs } = await measure(mode, port, server.pid ?? 0, hashesFile, SECONDS);
+          const row: Row = { ...r, kind, generator, serverRss: rssOf(server.pid ?? 0), serverCpuUsPerAnnounce: cpuUs };
           rows.push(row);
-          console.log(`  ${pad(kind, 19)} ${pad(mode, 15)} ${lpad(r.rps.toFixed(0), 7)} ann/s  p99 ${r.p99.toFixed(2)} ms  server ${row.serverCpuUsPerAnnounce.toFixed(1)} µs CPU/ann  RSS ${mb(row.serverRss)} MB  client CPU ${r.clientCpuSec.toFixed(1)} s  errors ${r.errors} lost ${r.lost} reconnects ${r.reconnects}`);
+          console.log(`  ${pad(kind, 19)} ${pad(mode, 15)} ${lpad(r.rps.toFixed(0), 7)} ann/s  p99 ${r.p99.toFixed(2)} ms  server ${row.serverCpuUsPerAnnounce.toFixed(1)} µs CPU/ann  RSS ${mb(row.serverRss)} MB  ${generator} CPU ${r.clientCpuSec.toFixed(1)} s  errors ${r.errors} lost ${r.lost} closes ${r.reconnects}`);
         }
       } finally {
         await stopServer(server);
@@ -173,12 +224,10 @@ async function main(): Promise<void> {
     const heap: number[] = [];
     const server = await startServer('tessera', port, dir, heap);
     let steady: LoadResult;
+    const rss: number[] = [];
     try {
       console.log(`  memory: ${MEMORY_SECONDS} s of HTTP keep-alive announces against Tessera at a steady 100k peers...`);
-      steady = await runLoad({
-        mode: 'http-keepalive', host: '127.0.0.1', port, path: '/announce', seconds: MEMORY_SECONDS, warmupSeconds: 0,
-        conns: CONNS, window: UDP_WINDOW, hashesFile, peersPerHash: PEERS_PER_HASH, sampleRssPid: server.pid, rssEveryMs: 5000,
-      }, MEMORY_SECONDS + 30);
+      steady = (await measure('http-keepalive', port, server.pid ?? 0, hashesFile, MEMORY_SECONDS, rss)).r;
     } finally {
       await stopServer(server);
     }
@@ -186,10 +235,10 @@ async function main(): Promise<void> {
     const mem = JSON.parse(perPeer.stdout.trim() || '{}') as { bytesPerPeer?: number };
 
     // The table.
-    console.log('\n| tracker | mode | announces/s | p50 ms | p99 ms | server CPU µs/announce | server RSS MB | errors | lost (UDP) | reconnects |');
-    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('\n| tracker | mode | generator | announces/s | p50 ms | p99 ms | server CPU µs/announce | server RSS MB | errors | lost (UDP) | server closes |');
+    console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) {
-      console.log(`| ${r.kind} | ${r.mode} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.serverCpuUsPerAnnounce.toFixed(1)} | ${mb(r.serverRss)} | ${r.errors} | ${r.lost} | ${r.reconnects} |`);
+      console.log(`| ${r.kind} | ${r.mode} | ${r.generator} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.serverCpuUsPerAnnounce.toFixed(1)} | ${mb(r.serverRss)} | ${r.errors} | ${r.lost} | ${r.reconnects} |`);
     }
     console.log('\nRatios (rate: Tessera / other; p99 and server CPU per announce: other / Tessera; > 1 favours Tessera):');
     for (const mine of ['tessera', 'tessera-node'] as const) {
@@ -215,7 +264,6 @@ async function main(): Promise<void> {
     }
     // The first walk over the 100k peers fills the store (about 15-20 s at these rates): growth is
     // judged over the second half of the run, from the sample nearest MEMORY_SECONDS / 2.
-    const rss = steady.rss;
     const mid = Math.max(0, Math.round(MEMORY_SECONDS / 2 / 5) - 1);
     const first = rss[mid] ?? rss[0] ?? 0;
     const last = rss[rss.length - 1] ?? 0;
@@ -227,6 +275,7 @@ async function main(): Promise<void> {
     console.log(`  heap growth from ${(mid + 1) * 5} s to the end: ${mb(h1 - h0)} MB (${h0 ? (((h1 - h0) / h0) * 100).toFixed(1) : '?'}%)`);
     check('no memory growth at a steady peer count (live heap after GC, second half of the run: < 5%)', h0 > 0 && h1 - h0 < 0.05 * h0);
     check('RSS within 10% over the second half (RSS also moves with V8\'s lazy heap sizing)', first > 0 && last - first < 0.1 * first);
+    console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     console.log(`Swarm store heap per IPv4 peer (100k peers, 1,000 swarms, after GC): ${mem.bytesPerPeer ?? '?'} bytes`);
   } finally {
     await rm(dir, { recursive: true, force: true });
