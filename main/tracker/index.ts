@@ -14,6 +14,7 @@ export { startFastHttpServer, type FastHttpServer, type FastHttpOptions } from '
 export { Tracker, type TrackerOptions } from './tracker.ts';
 export { startUdpTracker, type UdpTracker, type UdpTrackerOptions } from './udp-server.ts';
 export { loadAllowlist, parseAllowlist } from './allowlist.ts';
+export { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 
 export interface StartTrackerOptions extends Omit<TrackerHandlerOptions, 'tracker'> {
   http?: { host: string; port: number };

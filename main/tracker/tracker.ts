@@ -6,6 +6,7 @@ import { DEFAULT_SWARM_LIMITS, SwarmStore } from './swarm-store.ts';
 import { TrackerStats } from './stats.ts';
 import type { AnnounceRequest } from './protocol/types.ts';
 import { compactPeer } from './protocol/address.ts';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 
 export interface TrackerOptions {
   /** Seconds between announces asked of clients. Default 1800. */
@@ -22,6 +23,8 @@ export interface TrackerOptions {
   limits?: Partial<SwarmLimits>;
   /** Only these raw 20-byte info-hashes (latin1) are served; undefined = all. */
   allowlist?: Set<string>;
+  /** Per-address announce rate limit (rate-limit.ts); off when undefined (the default). */
+  rateLimit?: RateLimitOptions;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -39,6 +42,8 @@ export class Tracker {
   readonly #maxNumwant: number;
   readonly #now: () => number;
   #allowlist: Set<string> | undefined;
+  /** Undefined when announces are not rate limited. */
+  readonly rateLimiter: RateLimiter | undefined;
   #timers: NodeJS.Timeout[] = [];
 
   constructor(opts: TrackerOptions = {}) {
@@ -51,6 +56,7 @@ export class Tracker {
     const ttlMs = this.interval * (opts.peerTtlFactor ?? 2) * 1000;
     this.store = new SwarmStore({ ...DEFAULT_SWARM_LIMITS, ...opts.limits }, ttlMs);
     this.stats = new TrackerStats(this.#now());
+    this.rateLimiter = opts.rateLimit === undefined ? undefined : new RateLimiter(opts.rateLimit);
   }
 
   /** Start the expiry sweep and the stats clock (unref'd timers). */
@@ -79,12 +85,17 @@ export class Tracker {
       this.stats.counts.errors++;
       return { refused: 'info-hash not allowed on this tracker' };
     }
+    const now = this.#now();
+    if (this.rateLimiter !== undefined && !this.rateLimiter.allow(from.bytes, now)) {
+      this.stats.counts.errors++;
+      return { refused: 'too many announces from your address: slow down' };
+    }
     let numwant = Math.min(req.numwant ?? this.#defaultNumwant, this.#maxNumwant);
     if (transport === 'udp') numwant = Math.min(numwant, Math.floor((UDP_PAYLOAD_BUDGET - 20) / (from.family === 4 ? 6 : 18)));
     const out = this.store.announce(req, from, compactPeer(from.bytes, req.port), {
       numwant,
       families: transport === 'udp' ? 'own' : 'both',
-      now: this.#now(),
+      now,
     });
     if ('refused' in out) this.stats.counts.errors++;
     else this.stats.counts.announces++;
