@@ -9,7 +9,7 @@ import type { FilePriority, PeerSource, TorrentSummary } from '../../shared/snap
 import { TesseraError } from './errors.ts';
 import { parseMagnet, type Magnet } from './metainfo/magnet.ts';
 import { toHex } from './metainfo/hex.ts';
-import { bencode } from './wire/bencode.ts';
+import { bencode } from './bencode/encode.ts';
 import { parseTorrent } from './metainfo/parse-torrent.ts';
 import type { Session } from './session.ts';
 import { writeFileAtomic } from './session-store.ts';
@@ -35,10 +35,15 @@ interface Pending { entry: MagnetEntry; magnet: Magnet; fetcher: MetadataFetcher
 
 const MAX_PENDING = 1000;
 
-/** The info-hash id a magnet gets in the session (v1 hex; v2-only magnets are not downloadable yet). */
+/**
+ * The info-hash id a magnet gets in the session: v1 hex, or for a v2-only magnet (urn:btmh) the
+ * v2 hash truncated to 20 bytes — the id torrentIdentity gives the torrent once its metadata is in.
+ * Its piece layers then come from peers (BEP 52 hash requests, torrent-hashes.ts).
+ */
 export function magnetId(m: Magnet): string {
-  if (m.infoHashV1 === undefined) throw new TesseraError('MAGNET_INVALID', 'v2-only magnets are not supported yet (no btih)');
-  return toHex(m.infoHashV1);
+  const ih = m.infoHashV1 ?? m.infoHashV2?.subarray(0, 20);
+  if (ih === undefined) throw new TesseraError('MAGNET_INVALID', 'a magnet needs xt=urn:btih or xt=urn:btmh');
+  return toHex(ih);
 }
 
 /**

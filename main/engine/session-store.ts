@@ -3,6 +3,8 @@
 //   <id>.torrent          the .torrent bytes as added
 //   <id>.resume.json      have-bitfield (verified pieces), counters, file sizes+mtimes at save time
 //   <id>.journal          pieces verified since that snapshot, appended as 4-byte indexes
+//   <id>.layers           BEP 52 piece layers learned from peers (a v2 magnet), {rootHex: base64};
+//                         re-checked against the pieces roots and put into the Metainfo on load
 //
 // Crash safety (kill -9 at any moment): a piece is appended to the journal only after its bytes
 // were written, so snapshot ∪ journal never names a piece that is not on disk. A restart trusts
@@ -19,6 +21,8 @@ import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FilePriority } from '../../shared/snapshot.ts';
 import type { Metainfo } from './metainfo/types.ts';
+import { toHex } from './metainfo/hex.ts';
+import { rootFromLayer } from './metainfo/merkle.ts';
 import { PieceMap } from './storage/piece-map.ts';
 import { safeJoin } from './storage/safe-path.ts';
 import { writeFileAtomic } from './storage/atomic-write.ts';
@@ -103,6 +107,8 @@ export class SessionStore {
   #journals = new Map<string, Promise<void>>();
   /** Open append handles, one per torrent: a piece costs one write(2), not open+write+close. */
   #handles = new Map<string, FileHandle>();
+  /** Learned piece layers already written, per torrent (the file is rewritten only when more arrive). */
+  #layersSaved = new Map<string, number>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -195,6 +201,7 @@ export class SessionStore {
       return { size: st.size, mtimeMs: fileComplete(map, i, have) ? st.mtimeMs : null };
     });
     await writeFileAtomic(join(this.dir, `${id}.resume.json`), JSON.stringify(data));
+    await this.#saveLayers(id, t);
     const prev = this.#journals.get(id) ?? Promise.resolve();
     const next = prev.then(async () => {
       const extra: number[] = [];
@@ -213,7 +220,44 @@ export class SessionStore {
     await next;
   }
 
+  /** Piece layers learned from peers: written once per newly completed file, never on every save. */
+  async #saveLayers(id: string, t: Torrent): Promise<void> {
+    const learned = typeof t.learnedLayers === 'function' ? t.learnedLayers() : new Map<string, Uint8Array>();
+    if (learned.size === 0 || this.#layersSaved.get(id) === learned.size) return;
+    // Layers loaded from this file at start are in the Metainfo now: write them again with the new.
+    const out: Record<string, string> = {};
+    for (const [hex, layer] of [...(t.meta.pieceLayers ?? []), ...learned]) out[hex] = Buffer.from(layer).toString('base64');
+    await writeFileAtomic(join(this.dir, `${id}.layers`), JSON.stringify(out));
+    this.#layersSaved.set(id, learned.size);
+  }
+
+  /**
+   * Put saved piece layers into `meta.pieceLayers` (before the Torrent is built from it). Each one
+   * is checked like a .torrent's 'piece layers': right length, hashing to its file's pieces root.
+   */
+  async loadLayers(id: string, meta: Metainfo): Promise<number> {
+    let raw: unknown;
+    try { raw = JSON.parse(await readFile(join(this.dir, `${id}.layers`), 'utf8')); } catch { return 0; }
+    if (typeof raw !== 'object' || raw === null) return 0;
+    const saved = raw as Record<string, unknown>;
+    let n = 0;
+    for (const f of meta.files) {
+      if (f.piecesRoot === undefined || f.length <= meta.pieceLength) continue;
+      const hex = toHex(f.piecesRoot);
+      const v = saved[hex];
+      if (typeof v !== 'string' || meta.pieceLayers?.has(hex) === true) continue;
+      const layer = new Uint8Array(Buffer.from(v, 'base64'));
+      if (layer.length !== Math.ceil(f.length / meta.pieceLength) * 32 || toHex(rootFromLayer(layer, meta.pieceLength)) !== hex) continue;
+      meta.pieceLayers ??= new Map();
+      meta.pieceLayers.set(hex, layer);
+      n++;
+    }
+    this.#layersSaved.set(id, 0);
+    return n;
+  }
+
   async loadResume(id: string, meta: Metainfo, savePath: string): Promise<LoadedResume | undefined> {
+    await this.loadLayers(id, meta);
     let data: ResumeFile;
     try {
       data = JSON.parse(await readFile(join(this.dir, `${id}.resume.json`), 'utf8')) as ResumeFile;
@@ -274,6 +318,7 @@ export class SessionStore {
     await (this.#journals.get(id) ?? Promise.resolve());
     await this.#closeJournal(id);
     this.#journals.delete(id);
-    for (const suffix of ['.torrent', '.resume.json', '.journal', '.parts']) await rm(join(this.dir, `${id}${suffix}`), { force: true });
+    this.#layersSaved.delete(id);
+    for (const suffix of ['.torrent', '.resume.json', '.journal', '.parts', '.layers']) await rm(join(this.dir, `${id}${suffix}`), { force: true });
   }
 }

@@ -7,7 +7,7 @@
 import { TesseraError } from './errors.ts';
 import { toHex } from './metainfo/hex.ts';
 import type { Metainfo } from './metainfo/types.ts';
-import { MerkleVerifier } from './pieces/merkle-verify.ts';
+import { MerkleVerifier, type PieceHashSource } from './pieces/merkle-verify.ts';
 import { PieceMap, layoutLength } from './storage/piece-map.ts';
 
 export interface TorrentIdentity {
@@ -38,7 +38,10 @@ export function pieceMapOf(meta: Metainfo): PieceMap {
   return new PieceMap(meta.files, meta.pieceLength, pieces * meta.pieceLength);
 }
 
-/** The BEP 52 verifier for v2 and hybrid torrents (hybrids check SHA-1 and the merkle root). */
-export function merkleVerifierOf(meta: Metainfo, pieceCount: number): MerkleVerifier | undefined {
-  return meta.infoHashV2 !== undefined ? new MerkleVerifier(meta, pieceCount) : undefined;
+/**
+ * The BEP 52 verifier for v2 and hybrid torrents (hybrids check SHA-1 and the merkle root).
+ * `learned`: piece layers fetched from peers when the metadata has none (a magnet).
+ */
+export function merkleVerifierOf(meta: Metainfo, pieceCount: number, learned?: PieceHashSource): MerkleVerifier | undefined {
+  return meta.infoHashV2 !== undefined ? new MerkleVerifier(meta, pieceCount, learned) : undefined;
 }

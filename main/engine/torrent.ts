@@ -31,6 +31,7 @@ import { checkPieces } from './torrent-check.ts';
 import { PeerDialer } from './torrent-peers.ts';
 import { runChoker } from './torrent-choke.ts';
 import { installExtensions, type TorrentExtensions } from './torrent-extensions.ts';
+import { TorrentHashes } from './torrent-hashes.ts';
 import { WebSeeds } from './webseed/web-seed.ts';
 import type { PeerLimits } from './peer-limits.ts';
 import type { EncryptionPolicy, PeerSocket } from './transport/peer-socket.ts';
@@ -94,6 +95,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   /** Every hash peers may name this torrent by (a hybrid is in the v1 and the v2 swarm). */
   readonly skeys: readonly Uint8Array[];
   readonly #merkle: MerkleVerifier | undefined;
+  /** BEP 52 hash requests: piece layers a magnet's metadata lacks (torrent-hashes.ts). */
+  readonly #hashes: TorrentHashes;
   readonly pieceMap: PieceMap;
   readonly savePath: string;
   readonly addedAt: number;
@@ -149,7 +152,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.seedRatioLimit = init.seedRatioLimit;
     this.seedTimeLimit = init.seedTimeLimit;
     this.pieceMap = pieceMapOf(meta);
-    this.#merkle = merkleVerifierOf(meta, this.pieceMap.pieceCount);
+    this.#hashes = new TorrentHashes(meta, this.pieceMap.pieceCount);
+    this.#merkle = merkleVerifierOf(meta, this.pieceMap.pieceCount, this.#hashes.layers);
     this.fileDone = new Float64Array(meta.files.length);
     this.#store = new FsStore(contentRoot(init.savePath, meta), meta.files, this.pieceMap,
       init.partFile !== undefined ? { partFile: init.partFile } : {});
@@ -178,7 +182,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#pendingInit = init;
     this.#ext = installExtensions(this);
     this.webSeeds = new WebSeeds({
-      meta, infoHash: this.infoHash, picker: () => this.picker, downloading: () => this.status === 'downloading' && !this.paused,
+      meta, infoHash: this.infoHash, picker: () => this.picker, downloading: () => this.status === 'downloading' && !this.paused && this.#hashes.ready,
       block: (piece, begin, data, key) => { this.#assembler.block(piece, begin, data, key); },
       received: (n) => { this.down.add(n); return deps.downBucket.request(n); }, warning: (m) => this.emit('warning', m),
     });
@@ -223,7 +227,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   /** The assembler's BEP 52 check, for v2 and hybrid torrents. */
   #merkleCheck(): { merkle?: (piece: number, data: Uint8Array) => boolean } {
     const m = this.#merkle;
-    return m !== undefined ? { merkle: (piece, data) => m.verify(piece, data) } : {};
+    return m !== undefined ? { merkle: (piece, data) => this.#hashes.check(m, piece, data, this) } : {};
   }
 
   #newAssembler(): PieceAssembler {
@@ -251,7 +255,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       get uploader() { return self.#uploader; },
       downBucket: this.#deps.downBucket,
       peers: this.peers,
-      downloading: () => this.status === 'downloading',
+      // A v2 magnet requests no piece until its piece layers are in (torrent-hashes.ts).
+      downloading: () => this.status === 'downloading' && this.#hashes.ready,
       interestChanged: (peer) => { if (peer.peerInterested && peer.amChoking) this.chokerTick(Date.now(), false); },
       misbehaved: (peer, why) => this.#drop(peer, `protocol: ${why}`),
       bytesDownloaded: (_peer, n) => this.down.add(n),
@@ -292,7 +297,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     }
     const merkle = this.#merkle;
     const { good, hashed } = await checkPieces(this.#store, this.#deps.hashPool, this.meta.pieces, this.pieceMap,
-      this.meta.files.map((f) => f.length), toCheck, () => this.#stopped, merkle !== undefined ? (p, d) => merkle.verify(p, d) : undefined);
+      this.meta.files.map((f) => f.length), toCheck, () => this.#stopped, merkle !== undefined ? (p, d) => this.#hashes.check(merkle, p, d, this) : undefined);
     this.recheckedPieces = hashed;
     for (const i of good) bf.set(i);
     this.picker = this.#newPicker(bf);
@@ -398,7 +403,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     conn.on('message', (m) => {
       if (!registered) return;
       try {
-        handleMessage(this.#ctx, peer, m, Date.now());
+        if (this.#hashes.handles(m)) this.#hashes.onMessage(this, peer, m, Date.now());
+        else handleMessage(this.#ctx, peer, m, Date.now());
       } catch (e) {
         this.#drop(peer, e instanceof Error ? e.message : String(e));
       }
@@ -410,6 +416,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       if (registered) {
         registered = false;
         failAll(this.#ctx, peer);
+        this.#hashes.peerGone(peer);
         this.picker.onPeerGone(peer.key);
         this.picker.availability.removePeer(peer.has);
         this.peers.delete(peer.key);
@@ -544,6 +551,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       } else if (peer.amInterested) updateInterest(this.#ctx, peer, now);
     }
     this.#ext.tick(now);
+    this.#hashes.tick(this, now);
     this.webSeeds.tick(now);
     if (this.status === 'seeding') {
       this.seedingMs += Math.max(0, Math.min(dt, 5000));
@@ -588,5 +596,10 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   haveBitfield(): Bitfield {
     return this.picker.haveBitfield();
+  }
+
+  /** BEP 52 piece layers learned from peers or data this run, by pieces root hex (persisted by the session store). */
+  learnedLayers(): Map<string, Uint8Array> {
+    return this.#hashes.learned();
   }
 }

@@ -1,7 +1,7 @@
 // Parses and validates a .torrent file: v1, v2 (BEP 52) and hybrid. Pure (node:crypto only).
 // The info-hashes are taken over the info dictionary's exact bytes in the file, never re-encoded.
 import { createHash } from 'node:crypto';
-import { bdecode, keyBytes, type BDict, type BValue } from './bdecode.ts';
+import { bdecodeSpans as bdecode, keyBytes, type BDict, type BValue } from '../bencode/decode.ts';
 import { get, invalid, isBytes, isDict, optBytes, optInt, optList, optString, reqInt, reqString, text } from './fields.ts';
 import { toHex } from './hex.ts';
 import { BLOCK, rootFromLayer } from './merkle.ts';
@@ -240,7 +240,9 @@ function parsePieceLayers(top: BDict, files: V2File[], pieceLength: number): Map
     const hex = toHex(f.piecesRoot);
     const field = `piece layers[${hex}] (${f.path.join('/')})`;
     const layer: BValue | undefined = raw?.get(String.fromCharCode(...f.piecesRoot));
-    if (layer === undefined) invalid(field, 'is missing for a file larger than one piece');
+    // Missing: BEP 52 lets a client fetch it from peers (hash requests, pieces/hash-layers.ts); a
+    // torrent built from a magnet's info dict never has it. Present but wrong is still invalid.
+    if (layer === undefined) continue;
     if (!isBytes(layer)) invalid(field, 'must be a string');
     const want = Math.ceil(f.length / pieceLength) * 32;
     if (layer.length !== want) invalid(field, `is ${layer.length} bytes, expected ${want}`);

@@ -20,14 +20,24 @@ export interface MerkleTarget {
   dataLength: number;
 }
 
+/** Piece-layer entries learned after the metadata (pieces/hash-layers.ts): undefined while unknown. */
+export interface PieceHashSource {
+  pieceHash(piece: number): Uint8Array | undefined;
+}
+
 export class MerkleVerifier {
   readonly #pieceLength: number;
   /** Per piece: index into #files, or -1 for a piece with no v2 data. */
   readonly #fileOf: Int32Array;
-  readonly #files: Array<{ first: number; length: number; root: Uint8Array; layer: Uint8Array | undefined }> = [];
+  readonly #files: Array<{ first: number; length: number; root: Uint8Array; layer: Uint8Array | undefined; multi: boolean }> = [];
+  readonly #learned: PieceHashSource | undefined;
 
-  /** Throws METAINFO_INVALID when a file is not piece-aligned or its piece layer is missing. */
-  constructor(meta: Metainfo, pieceCount: number) {
+  /**
+   * Throws METAINFO_INVALID when a file is not piece-aligned, or its piece layer is missing and no
+   * `learned` source (hash requests to peers) will supply it.
+   */
+  constructor(meta: Metainfo, pieceCount: number, learned?: PieceHashSource) {
+    this.#learned = learned;
     const pl = meta.pieceLength;
     if (pl < BLOCK || pl % BLOCK !== 0) throw new TesseraError('METAINFO_INVALID', `v2 piece length ${pl} is not a multiple of 16 KiB`);
     this.#pieceLength = pl;
@@ -41,13 +51,14 @@ export class MerkleVerifier {
       let layer: Uint8Array | undefined;
       if (count > 1) {
         layer = meta.pieceLayers?.get(toHex(f.piecesRoot));
-        if (layer === undefined || layer.length !== count * 32) {
+        if (layer !== undefined && layer.length !== count * 32) layer = undefined;
+        if (layer === undefined && learned === undefined) {
           throw new TesseraError('METAINFO_INVALID', `no piece layer for ${f.path.join('/')} (a magnet without hash requests cannot verify it)`);
         }
       }
       if (first + count > pieceCount) throw new TesseraError('METAINFO_INVALID', `file ${f.path.join('/')} runs past the last piece`);
       const idx = this.#files.length;
-      this.#files.push({ first, length: f.length, root: f.piecesRoot, layer });
+      this.#files.push({ first, length: f.length, root: f.piecesRoot, layer, multi: count > 1 });
       for (let p = first; p < first + count; p++) this.#fileOf[p] = idx;
     }
   }
@@ -58,9 +69,25 @@ export class MerkleVerifier {
     const f = this.#files[fi];
     if (f === undefined) return undefined;
     const pl = this.#pieceLength;
-    if (f.layer === undefined) return { root: f.root, width: nextPow2(Math.ceil(f.length / BLOCK)), dataLength: f.length };
+    if (!f.multi) return { root: f.root, width: nextPow2(Math.ceil(f.length / BLOCK)), dataLength: f.length };
     const k = piece - f.first;
-    return { root: f.layer.subarray(k * 32, k * 32 + 32), width: pl / BLOCK, dataLength: Math.min(pl, f.length - k * pl) };
+    const root = f.layer !== undefined ? f.layer.subarray(k * 32, k * 32 + 32) : this.#learned?.pieceHash(piece);
+    if (root === undefined) return undefined;
+    return { root, width: pl / BLOCK, dataLength: Math.min(pl, f.length - k * pl) };
+  }
+
+  /** Whether the piece can be checked now (false while its piece-layer entry is still unknown). */
+  canVerify(piece: number): boolean {
+    return this.target(piece) !== undefined || (this.#fileOf[piece] ?? -2) === -1;
+  }
+
+  /** The merkle root of the piece's own subtree, computed from its bytes (hybrids learn layers from this). */
+  pieceRoot(piece: number, data: Uint8Array): Uint8Array | undefined {
+    const f = this.#files[this.#fileOf[piece] ?? -1];
+    if (f === undefined || !f.multi) return undefined;
+    const pl = this.#pieceLength;
+    const dataLength = Math.min(pl, f.length - (piece - f.first) * pl);
+    return data.length < dataLength ? undefined : rootOf(data, dataLength, pl / BLOCK);
   }
 
   /** Does `data` (the piece's bytes from offset 0) hash to the expected root? A piece with no v2 data passes. */
@@ -68,14 +95,18 @@ export class MerkleVerifier {
     const t = this.target(piece);
     if (t === undefined) return (this.#fileOf[piece] ?? -2) === -1;
     if (data.length < t.dataLength) return false;
-    const leaves = Math.ceil(t.dataLength / BLOCK);
-    const hashes = new Uint8Array(leaves * 32);
-    for (let i = 0; i < leaves; i++) {
-      const from = i * BLOCK;
-      hashes.set(createHash('sha256').update(data.subarray(from, Math.min(t.dataLength, from + BLOCK))).digest(), i * 32);
-    }
-    const root = merkleRoot(hashes, t.width, ZERO32);
+    const root = rootOf(data, t.dataLength, t.width);
     for (let i = 0; i < 32; i++) if (root[i] !== t.root[i]) return false;
     return true;
   }
+}
+
+function rootOf(data: Uint8Array, dataLength: number, width: number): Uint8Array {
+  const leaves = Math.ceil(dataLength / BLOCK);
+  const hashes = new Uint8Array(leaves * 32);
+  for (let i = 0; i < leaves; i++) {
+    const from = i * BLOCK;
+    hashes.set(createHash('sha256').update(data.subarray(from, Math.min(dataLength, from + BLOCK))).digest(), i * 32);
+  }
+  return merkleRoot(hashes, width, ZERO32);
 }
