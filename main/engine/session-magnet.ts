@@ -232,11 +232,12 @@ export function magnetHooks(session: Session, deps: FetcherDeps): MagnetHooks {
       const meta = parseTorrent(bytes);
       const filePriorities: FilePriority[] | undefined = selectOnly === undefined ? undefined
         : meta.files.map((_, i) => (selectOnly.includes(i) ? 'normal' : 'skip'));
-      await session.addTorrent(bytes, {
+      const added = await session.addTorrent(bytes, {
         savePath: entry.savePath, paused: entry.paused, fromMagnet: { addedAt: entry.addedAt },
         ...(filePriorities !== undefined ? { filePriorities } : {}),
       });
-      const t = session.torrent(entry.id);
+      // Usually entry.id; a btmh-only magnet of a hybrid torrent becomes the v1 id.
+      const t = session.torrent(added.id);
       for (const p of peers) t?.addPeer(p.host, p.port, p.source);
     },
     warning: (id, m) => session.emit('torrent:warning', id, m),
