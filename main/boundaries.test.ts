@@ -30,7 +30,7 @@ function importsOf(file: string): string[] {
 
 const IO = /^(node:)?(net|dgram|fs|fs\/promises|http|https|child_process|worker_threads|tls|dns)$|^electron$/;
 
-const pureFolders = ['main/engine/wire', 'main/engine/pieces', 'main/engine/choker', 'main/engine/rate', 'main/tracker/protocol', 'shared'];
+const pureFolders = ['main/engine/bencode', 'main/engine/wire', 'main/engine/pieces', 'main/engine/choker', 'main/engine/rate', 'main/tracker/protocol', 'shared'];
 
 for (const folder of pureFolders) {
   test(`${folder} is pure (no sockets, files or electron)`, () => {

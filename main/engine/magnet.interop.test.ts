@@ -20,7 +20,7 @@ import { encodeHandshake } from './wire/handshake.ts';
 import { encodeMessage } from './wire/messages.ts';
 import { WireDecoder } from './wire/decoder.ts';
 import { decodeExtensionHandshake, encodeExtensionHandshake } from './wire/extension-handshake.ts';
-import { bencode } from './wire/bencode.ts';
+import { bencode } from './bencode/encode.ts';
 import { decodeMetadataMessage, encodeMetadataMessage, serveMetadataPiece } from './extensions/ut-metadata.ts';
 import { generatePeerId } from './peer/peer-id.ts';
 

@@ -11,7 +11,7 @@ import { generatePeerId } from './peer/peer-id.ts';
 import { encodeHandshake } from './wire/handshake.ts';
 import { encodeMessage } from './wire/messages.ts';
 import { WireDecoder } from './wire/decoder.ts';
-import { bencode } from './wire/bencode.ts';
+import { bencode } from './bencode/encode.ts';
 import { decodeExtensionHandshake, encodeExtensionHandshake } from './wire/extension-handshake.ts';
 import { MAX_METADATA_SIZE, decodeMetadataMessage, encodeMetadataMessage, serveMetadataPiece } from './extensions/ut-metadata.ts';
 

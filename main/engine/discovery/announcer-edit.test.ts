@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bencode } from '../wire/bencode.ts';
+import { bencode } from '../bencode/encode.ts';
 import { Announcer } from './announcer.ts';
 import { isTesseraError } from '../errors.ts';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import { bencode } from '../wire/bencode.ts';
+import { bencode } from '../bencode/encode.ts';
 import { TesseraError } from '../errors.ts';
 import { HttpTracker } from './http-tracker.ts';
 import { UdpTracker } from './udp-tracker.ts';

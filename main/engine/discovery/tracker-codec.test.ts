@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { bencode } from '../wire/bencode.ts';
+import { bencode } from '../bencode/encode.ts';
 import { TesseraError } from '../errors.ts';
 import {
   buildAnnounceUrl, buildScrapeUrl, parseAnnounceReply, parseScrapeReply, percentEncodeBytes, scrapeUrlFor, toHex, type AnnounceParams,

@@ -4,7 +4,7 @@
 // becomes a TRACKER_FAILURE error carrying the tracker's own text for the user.
 
 import { TesseraError } from '../errors.ts';
-import { bdecode, getBytes, getDict, getInt, isDict, type BDict } from '../wire/bencode.ts';
+import { bdecode, getBytes, getDict, getInt, isDict, type BDict } from '../bencode/decode.ts';
 import { parseCompactPeers, formatIPv4, formatIPv6, parseIp, type PeerAddress } from '../wire/compact.ts';
 import { printable } from '../wire/extension-handshake.ts';
 

@@ -8,7 +8,8 @@
 // enough (a few KiB to a few MiB) that fetching it twice costs little.
 import { createHash } from 'node:crypto';
 import { TesseraError } from '../errors.ts';
-import { bdecodePrefix, bencode, getInt, isDict } from '../wire/bencode.ts';
+import { bdecodePrefix, getInt, isDict } from '../bencode/decode.ts';
+import { bencode } from '../bencode/encode.ts';
 
 export const METADATA_PIECE = 16 * 1024;
 /** Largest info dictionary we accept (a 16 MiB info dict already describes ~800k pieces). */

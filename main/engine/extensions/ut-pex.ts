@@ -3,7 +3,8 @@
 // a 6 suffix for IPv6 (18-byte entries). Rate and size limits follow what libtorrent enforces on
 // receipt: at most one message a minute per peer and at most 50 added/dropped per message.
 import { TesseraError } from '../errors.ts';
-import { bdecode, bencode, getBytes, isDict, type BEncodable } from '../wire/bencode.ts';
+import { bdecode, getBytes, isDict } from '../bencode/decode.ts';
+import { bencode, type BEncodable } from '../bencode/encode.ts';
 import { encodeCompactPeer, parseCompactPeers, type PeerAddress } from '../wire/compact.ts';
 
 /** Our extended message id for ut_pex (advertised in our `m`). */

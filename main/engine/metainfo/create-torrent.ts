@@ -3,8 +3,8 @@
 import { HashPool } from '../hashing/hash-pool.ts';
 import { hashLayout, type LayoutEntry } from '../hashing/layout-hasher.ts';
 import { TesseraError } from '../errors.ts';
-import { keyOf, type BDict, type BValue } from './bdecode.ts';
-import { bencode, dict, str } from './bencode-encode.ts';
+import { keyOf, type BDict, type BValue } from '../bencode/decode.ts';
+import { bencode, dict, str } from '../bencode/encode.ts';
 import { listSourceFiles, type SourceFile } from './create-files.ts';
 import { BLOCK, fileRoot, pieceLayer } from './merkle.ts';
 import { parseTorrent } from './parse-torrent.ts';

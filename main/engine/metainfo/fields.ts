@@ -1,6 +1,6 @@
 // Typed field access over decoded bencode, each failure naming the field and the reason. Pure.
 import { TesseraError } from '../errors.ts';
-import { keyOf, type BDict, type BValue } from './bdecode.ts';
+import { keyOf, type BDict, type BValue } from '../bencode/decode.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 

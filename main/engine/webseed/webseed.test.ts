@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTorrent } from '../metainfo/create-torrent.ts';
 import { parseTorrent } from '../metainfo/parse-torrent.ts';
-import { bencode } from '../wire/bencode.ts';
+import { bencode } from '../bencode/encode.ts';
 import { diffFiles, makePayload, waitUntil } from '../../test-support/engine-fixtures.ts';
 import { Session } from '../session.ts';
 import { fileUrls, httpSeedUrl, mapRange } from './url-map.ts';

@@ -4,7 +4,8 @@
 // since a peer's odd handshake should cost it that field, not the connection.
 
 import { TesseraError } from '../errors.ts';
-import { bdecode, bencode, getBytes, getDict, getInt, isDict, type BEncodable } from './bencode.ts';
+import { bdecode, getBytes, getDict, getInt, isDict } from '../bencode/decode.ts';
+import { bencode, type BEncodable } from '../bencode/encode.ts';
 import { formatIPv4, formatIPv6, parseIp } from './compact.ts';
 
 export interface ExtensionHandshake {
