@@ -19,8 +19,11 @@ const cpu = (): { user: number; sys: number } => {
 const bytes = await readFile(torrent);
 // TESSERA_BENCH_TRANSPORT=utp (bench:download --mode utp): uTP on; otherwise TCP only, so a dial to a
 // TCP-only libtorrent does not wait out the uTP connect timeout first.
-const utp = process.env['TESSERA_BENCH_TRANSPORT'] === 'utp';
-const session = await Session.open({ stateDir: state, listenHost: '127.0.0.1', settings: { listenPort: 0, maxConnectionsPerTorrent: 50, utp } });
+// TESSERA_BENCH_TRANSPORT=rc4: encryption required (MSE/PE, RC4 both ways), TCP only.
+const transport = process.env['TESSERA_BENCH_TRANSPORT'];
+const utp = transport === 'utp';
+const encryption = transport === 'rc4' ? 'require' : 'prefer';
+const session = await Session.open({ stateDir: state, listenHost: '127.0.0.1', settings: { listenPort: 0, maxConnectionsPerTorrent: 50, utp, encryption } });
 const c0 = cpu();
 if (mode === 'leech') {
   // Timed like lt-peer.py: from the first connected peer to completion, so neither clock includes

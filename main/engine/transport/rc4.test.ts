@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Rc4, nativeRc4Available } from './rc4.ts';
+import { Rc4 } from './rc4.ts';
+import { RC4_WASM_BASE64 } from './rc4-wasm-binary.ts';
 
 /** The textbook cipher, one byte and one array lookup at a time: the reference the fast paths must match. */
 function naiveRc4(key: Uint8Array, data: Uint8Array, discard = 0): Uint8Array {
@@ -25,7 +26,8 @@ function naiveRc4(key: Uint8Array, data: Uint8Array, discard = 0): Uint8Array {
   return out;
 }
 
-const impls = nativeRc4Available() ? (['ts', 'auto'] as const) : (['ts'] as const);
+// 'auto' runs buffers of 256 bytes and more through the WebAssembly cipher, shorter ones through TS.
+const impls = ['ts', 'auto'] as const;
 const KEY = Buffer.from('0102030405', 'hex');
 
 for (const impl of impls) {
@@ -80,4 +82,21 @@ test('RC4 works on Buffers and returns the same object, leaving other ranges alo
   assert.deepEqual(Buffer.from(buf.subarray(10, 90)), Buffer.from(naiveRc4(KEY, new Uint8Array(80).fill(7))));
   assert.throws(() => new Rc4(new Uint8Array(0)), RangeError);
   assert.throws(() => new Rc4(new Uint8Array(257)), RangeError);
+});
+
+test('auto uses the WebAssembly cipher, and it matches the reference across its 256 KiB chunks', () => {
+  const key = Buffer.from('a key of twenty byte');
+  const data = new Uint8Array(700_000).map((_, i) => (i * 31 + 7) & 0xff);
+  const r = new Rc4(key, 1024);
+  assert.equal(r.impl, 'wasm');
+  const got = r.processCopy(data.subarray(0, 600_001));
+  r.process(data, 600_001); // continues the same keystream on a second call
+  const want = naiveRc4(key, new Uint8Array(700_000).map((_, i) => (i * 31 + 7) & 0xff), 1024);
+  assert.deepEqual(Buffer.from(got), Buffer.from(want.subarray(0, 600_001)));
+  assert.deepEqual(Buffer.from(data.subarray(600_001)), Buffer.from(want.subarray(600_001)));
+});
+
+test('the committed WebAssembly bytes are what scripts/build-rc4-wasm.mjs assembles from rc4.wat', async () => {
+  const script: { assembleRc4Wasm: () => Promise<Buffer> } = await import(new URL('../../../scripts/build-rc4-wasm.mjs', import.meta.url).href);
+  assert.equal((await script.assembleRc4Wasm()).toString('base64'), RC4_WASM_BASE64);
 });
