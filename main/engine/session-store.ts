@@ -23,6 +23,7 @@ import type { FilePriority } from '../../shared/snapshot.ts';
 import type { Metainfo } from './metainfo/types.ts';
 import { toHex } from './metainfo/hex.ts';
 import { rootFromLayer } from './metainfo/merkle.ts';
+import { pieceMapOf } from './torrent-v2.ts';
 import { PieceMap } from './storage/piece-map.ts';
 import { safeJoin } from './storage/safe-path.ts';
 import { writeFileAtomic } from './storage/atomic-write.ts';
@@ -264,7 +265,8 @@ export class SessionStore {
     } catch {
       data = { version: 1, have: '', uploaded: 0, downloaded: 0, paused: false, filePriorities: [], files: [] };
     }
-    const map = new PieceMap(meta.files, meta.pieceLength, meta.totalLength);
+    // The torrent's own piece map: a v2-only layout is piece-aligned and longer than totalLength.
+    const map = pieceMapOf(meta);
     const size = Math.ceil(map.pieceCount / 8);
     let have = new Uint8Array(Buffer.from(typeof data.have === 'string' ? data.have : '', 'base64'));
     if (have.length !== size) have = new Uint8Array(size);
