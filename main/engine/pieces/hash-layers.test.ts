@@ -118,6 +118,10 @@ test('lying peers: wrong hash, wrong uncle, wrong count, junk past the end → b
   // Right hashes, but from a peer we did not ask, or for a range we did not ask: ignored, not trusted.
   assert.equal(client.onHashes(2, r1, serve(r1)).kind, 'unrequested');
   assert.equal(client.onHashes(1, { ...r1, proofLayers: r1.proofLayers - 1 }, serve(r1)).kind, 'unrequested');
+  // Out of the tree: an index past the padded layer, an unknown root, another layer → a lie.
+  assert.equal(client.onHashes(1, { ...r1, index: 1024 }, serve(r1)).kind, 'bad');
+  assert.equal(client.onHashes(1, { ...r1, piecesRoot: new Uint8Array(32) }, serve(r1)).kind, 'bad');
+  assert.equal(client.onHashes(1, { ...r1, baseLayer: 3 }, serve(r1)).kind, 'bad');
   assert.equal(client.onHashes(1, r1, serve(r1)).kind, 'ok');
   assert.equal(client.onHashes(1, r1, serve(r1)).kind, 'unrequested', 'a duplicate reply');
   assert.ok(!client.complete);

@@ -46,9 +46,9 @@ interface FileLayer {
 
 export type HashesResult =
   | { kind: 'ok'; pieces: number[] }
-  /** Not an answer to anything we asked this peer (late after a timeout, or made up): ignore it. */
+  /** Not an answer to anything we asked this peer, but a range we might have asked (late after a timeout): ignore it. */
   | { kind: 'unrequested' }
-  /** A reply to our request that does not prove out: the peer lied (penalise like a bad piece). */
+  /** A reply that does not prove out, or a range outside the tree: the peer lied (penalise like a bad piece). */
   | { kind: 'bad'; why: string };
 
 export type ServeResult = ({ type: 'hashes'; hashes: Uint8Array } & HashRange) | ({ type: 'hash-reject' } & HashRange);
@@ -202,7 +202,13 @@ export class PieceLayers {
     const key = reqKey(rootHex, r.index);
     const o = this.#outstanding.get(key);
     const f = this.#byRoot.get(rootHex);
-    if (o === undefined || o.peer !== peer || f === undefined || !sameRange(o.req, r)) return { kind: 'unrequested' };
+    if (o === undefined || o.peer !== peer || f === undefined || !sameRange(o.req, r)) {
+      // A range we could never have asked for (unknown file, another layer, past the tree's end)
+      // is made up; a plausible one may be a late answer to a request that timed out.
+      const possible = f !== undefined && r.baseLayer === this.pieceLayer && r.length >= 1 && r.length <= HASHES_PER_REQUEST &&
+        r.index % HASHES_PER_REQUEST === 0 && r.index + r.length <= 2 ** f.height;
+      return possible ? { kind: 'unrequested' } : { kind: 'bad', why: `hashes for a range outside the tree (${r.baseLayer}/${r.index}+${r.length})` };
+    }
     this.#outstanding.delete(key);
     const checked = checkProof(f.root, f.height, r, hashes, padHash(this.pieceLayer), f.pieces);
     if (typeof checked === 'string') return { kind: 'bad', why: checked };
