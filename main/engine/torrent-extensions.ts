@@ -2,11 +2,12 @@
 // to magnet users) and ut_pex (BEP 11, never for private torrents). Plugged into the torrent's
 // extension registry; the torrent calls tick() about once a second for PEX's periodic sends.
 import type { Torrent } from './torrent.ts';
-import type { PeerState } from './peer/peer-state.ts';
+import { transportOf, type PeerState } from './peer/peer-state.ts';
+import { EncryptedStream } from './transport/mse/encrypted-stream.ts';
 import { sendExtended } from './peer/extensions.ts';
 import { UT_METADATA_ID, decodeMetadataMessage, encodeMetadataMessage, metadataPieceCount, serveMetadataPiece } from './extensions/ut-metadata.ts';
 import {
-  PEX_FLAG_REACHABLE, PEX_FLAG_SEED, PexReceiver, PexSender, UT_PEX_ID, addrKey, decodePex, encodePex, type PexPeer,
+  PEX_FLAG_ENCRYPTION, PEX_FLAG_REACHABLE, PEX_FLAG_SEED, PEX_FLAG_UTP, PexReceiver, PexSender, UT_PEX_ID, addrKey, decodePex, encodePex, type PexPeer,
 } from './extensions/ut-pex.ts';
 
 export interface TorrentExtensions {
@@ -40,7 +41,7 @@ export function installExtensions(t: Torrent): TorrentExtensions {
       let r = receivers.get(peer);
       if (r === undefined) { r = new PexReceiver(); receivers.set(peer, r); }
       if (!r.accept(Date.now())) return; // flooding: ignored, not trusted
-      for (const p of decodePex(payload).added) t.addPeer(p.ip, p.port, 'pex');
+      for (const p of decodePex(payload).added) t.addPeer(p.ip, p.port, 'pex', { utp: (p.flags & PEX_FLAG_UTP) !== 0 });
     },
   }, UT_PEX_ID);
 
@@ -52,7 +53,9 @@ export function installExtensions(t: Torrent): TorrentExtensions {
       for (const p of t.peers.values()) {
         const port = p.conn.incoming ? p.ext?.port : p.conn.port;
         if (port === undefined || p.conn.closed) continue;
-        const entry: PexPeer = { ip: p.conn.ip, port, flags: (p.isSeed ? PEX_FLAG_SEED : 0) | (p.conn.incoming ? 0 : PEX_FLAG_REACHABLE) };
+        const flags = (p.isSeed ? PEX_FLAG_SEED : 0) | (p.conn.incoming ? 0 : PEX_FLAG_REACHABLE)
+          | (transportOf(p.conn.socket) === 'utp' ? PEX_FLAG_UTP : 0) | (p.conn.socket instanceof EncryptedStream ? PEX_FLAG_ENCRYPTION : 0);
+        const entry: PexPeer = { ip: p.conn.ip, port, flags };
         current.set(addrKey(entry), entry);
       }
       for (const p of t.peers.values()) {

@@ -9,10 +9,23 @@ import type { UtpSocket } from './transport/utp/socket.ts';
 const MAX_CANDIDATES = 2000;
 const MAX_DIALING = 8;
 const RETRY_BASE_MS = 15_000;
-/** A uTP peer answers a SYN within a round trip; past this we try TCP. */
+/** A uTP peer answers a SYN within a round trip; past this the uTP attempt is given up. */
 const UTP_CONNECT_TIMEOUT_MS = 3000;
+/**
+ * For a peer not known to speak uTP, TCP starts this long after the uTP SYN ("happy eyeballs"):
+ * longer than most round trips, so uTP is preferred when the peer has it, yet a TCP-only peer
+ * costs a fraction of a second instead of the whole uTP timeout.
+ */
+const UTP_HEAD_START_MS = 300;
 
-interface Candidate { host: string; port: number; source: PeerSource; failures: number; notBefore: number; connected: boolean }
+/** What we know of a peer's transports before dialing it: PEX flag 0x04 says it speaks uTP. */
+export interface DialHints { utp?: boolean }
+
+interface Candidate {
+  host: string; port: number; source: PeerSource; failures: number; notBefore: number; connected: boolean;
+  /** Speaks uTP: true (PEX said so, or a uTP dial worked), false (a uTP dial got no answer), undefined (unknown). */
+  utp: boolean | undefined;
+}
 
 export interface DialerHooks {
   canDial(): boolean;
@@ -41,15 +54,16 @@ export class PeerDialer {
     return this.#candidates.size;
   }
 
-  add(host: string, port: number, source: PeerSource): void {
+  add(host: string, port: number, source: PeerSource, hints: DialHints = {}): void {
     if (this.#closed || !Number.isInteger(port) || port <= 0 || port > 65535 || host.length === 0) return;
     const key = `${host}:${port}`;
     const c = this.#candidates.get(key);
     if (c !== undefined) {
       if (source === 'manual') { c.notBefore = 0; c.failures = 0; }
+      if (hints.utp === true) c.utp = true;
     } else {
       if (this.#candidates.size >= MAX_CANDIDATES) return;
-      this.#candidates.set(key, { host, port, source, failures: 0, notBefore: 0, connected: false });
+      this.#candidates.set(key, { host, port, source, failures: 0, notBefore: 0, connected: false, utp: hints.utp === true ? true : undefined });
     }
     this.pump();
   }
@@ -78,7 +92,7 @@ export class PeerDialer {
   #dial(c: Candidate): void {
     this.#dialing++;
     c.connected = true;
-    this.#connect(c.host, c.port).then((socket) => {
+    this.#connect(c).then((socket) => {
       this.#dialing--;
       if (this.#closed) { socket.destroy(); return; }
       c.failures = 0;
@@ -97,10 +111,10 @@ export class PeerDialer {
    * plaintext. Under 'prefer' a failed MSE handshake (a peer without MSE drops us or answers in
    * plaintext) is retried once in plaintext over the same transport.
    */
-  async #connect(host: string, port: number): Promise<PeerSocket> {
+  async #connect(c: Candidate): Promise<PeerSocket> {
     const policy = this.#hooks.encryption?.() ?? 'plaintext';
     const skey = this.#hooks.skey;
-    const { socket, again } = await this.#transport(host, port);
+    const { socket, again } = await this.#transport(c);
     if (policy === 'plaintext' || skey === undefined) return socket;
     try {
       return (await mseConnect(socket, { skey, policy })).stream;
@@ -110,23 +124,78 @@ export class PeerDialer {
     }
   }
 
-  async #transport(host: string, port: number): Promise<{ socket: PeerSocket; again: () => Promise<PeerSocket> }> {
-    const signal = this.#abort.signal;
+  /**
+   * The transport for one dial. uTP off or the peer known not to answer it: TCP. Known to speak
+   * uTP: uTP, TCP if it fails. Unknown: uTP first, TCP joining after UTP_HEAD_START_MS (or at once
+   * when uTP fails); the first to connect wins and the other is cancelled. What a dial learns is
+   * kept on the candidate, so the next dial to a TCP-only peer goes straight to TCP.
+   */
+  async #transport(c: Candidate): Promise<{ socket: PeerSocket; again: () => Promise<PeerSocket> }> {
+    const { host, port } = c;
     const utp = this.#hooks.utp?.();
-    if (utp !== undefined) {
-      const viaUtp = (): Promise<PeerSocket> => utp.connect(host, port, { timeoutMs: UTP_CONNECT_TIMEOUT_MS, signal });
+    const viaTcp = (signal = this.#abort.signal): Promise<PeerSocket> => dial(host, port, { timeoutMs: 10_000, signal });
+    if (utp === undefined || c.utp === false) return { socket: await viaTcp(), again: viaTcp };
+    const viaUtp = (signal = this.#abort.signal): Promise<PeerSocket> => utp.connect(host, port, { timeoutMs: UTP_CONNECT_TIMEOUT_MS, signal });
+    if (c.utp === true) {
       try {
         return { socket: await viaUtp(), again: viaUtp };
       } catch (e) {
         if (this.#closed) throw e;
+        return { socket: await viaTcp(), again: viaTcp };
       }
     }
-    const viaTcp = (): Promise<PeerSocket> => dial(host, port, { timeoutMs: 10_000, signal });
-    return { socket: await viaTcp(), again: viaTcp };
+    const won = await raceTransports(viaUtp, viaTcp, UTP_HEAD_START_MS, this.#abort.signal);
+    c.utp = won.kind === 'utp';
+    return won.kind === 'utp' ? { socket: won.socket, again: viaUtp } : { socket: won.socket, again: viaTcp };
   }
 
   close(): void {
     this.#closed = true;
     this.#abort.abort();
   }
+}
+
+type Dialer = (signal: AbortSignal) => Promise<PeerSocket>;
+
+/**
+ * Happy eyeballs for uTP and TCP: uTP now, TCP after `headStartMs` or as soon as uTP fails; the
+ * first connection wins, the other attempt is aborted (or its socket destroyed if it connected
+ * too). Rejects with the last error when both fail.
+ */
+export function raceTransports(utp: Dialer, tcp: Dialer, headStartMs: number, outer: AbortSignal): Promise<{ kind: 'utp' | 'tcp'; socket: PeerSocket }> {
+  return new Promise((resolve, reject) => {
+    const aborts = { utp: new AbortController(), tcp: new AbortController() };
+    const onOuter = (): void => { aborts.utp.abort(); aborts.tcp.abort(); };
+    outer.addEventListener('abort', onOuter, { once: true });
+    let settled = false;
+    let failures = 0;
+    let tcpStarted = false;
+    let timer: NodeJS.Timeout | undefined;
+    const attempt = (kind: 'utp' | 'tcp', dialer: Dialer): void => {
+      dialer(aborts[kind].signal).then((socket) => {
+        if (settled) { socket.destroy(); return; }
+        settled = true;
+        clearTimeout(timer);
+        outer.removeEventListener('abort', onOuter);
+        aborts[kind === 'utp' ? 'tcp' : 'utp'].abort();
+        resolve({ kind, socket });
+      }, (err: unknown) => {
+        if (settled) return;
+        if (kind === 'utp' && !tcpStarted) startTcp();
+        if (++failures === 2) {
+          settled = true;
+          outer.removeEventListener('abort', onOuter);
+          reject(err);
+        }
+      });
+    };
+    const startTcp = (): void => {
+      if (tcpStarted || settled) return;
+      tcpStarted = true;
+      clearTimeout(timer);
+      attempt('tcp', tcp);
+    };
+    attempt('utp', utp);
+    timer = setTimeout(startTcp, headStartMs);
+  });
 }

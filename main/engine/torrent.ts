@@ -28,7 +28,7 @@ import { PieceAssembler } from './torrent-download.ts';
 import { Uploader } from './torrent-upload.ts';
 import { failAll, fillRequests, handleMessage, updateInterest, type WireContext } from './torrent-wire.ts';
 import { checkPieces } from './torrent-check.ts';
-import { PeerDialer } from './torrent-peers.ts';
+import { PeerDialer, type DialHints } from './torrent-peers.ts';
 import { runChoker } from './torrent-choke.ts';
 import { installExtensions, type TorrentExtensions } from './torrent-extensions.ts';
 import { TorrentHashes } from './torrent-hashes.ts';
@@ -363,8 +363,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   // ---- peers -----------------------------------------------------------------------------------
 
-  addPeer(host: string, port: number, source: PeerSource = 'manual'): void {
-    this.dialer.add(host, port, source);
+  addPeer(host: string, port: number, source: PeerSource = 'manual', hints: DialHints = {}): void {
+    this.dialer.add(host, port, source, hints);
   }
 
   /** An incoming connection whose handshake named this torrent (read by the session). */

@@ -12,7 +12,7 @@ import { UtpConnection } from '../transport/utp/connection.ts';
 import type { PeerSocket } from '../transport/peer-socket.ts';
 
 /** uTP or TCP under the (possibly encrypting) stream a peer talks through. */
-function transportOf(s: PeerSocket): 'utp' | 'tcp' {
+export function transportOf(s: PeerSocket): 'utp' | 'tcp' {
   return (s instanceof EncryptedStream ? s.socket : s) instanceof UtpConnection ? 'utp' : 'tcp';
 }
 
