@@ -38,8 +38,8 @@ async function setup(trackers: string[] = []): Promise<{ dir: string; src: strin
   return { dir, src, torrent, id: toHex(parseTorrent(bytes).infoHashV1 as Uint8Array) };
 }
 
-async function openSession(dir: string): Promise<Session> {
-  return Session.open({ stateDir: join(dir, 'state'), listenHost: '127.0.0.1', settings: { listenPort: 0, downloadDir: join(dir, 'dl') } });
+async function openSession(dir: string, encryption: 'plaintext' | 'prefer' | 'require' = 'prefer'): Promise<Session> {
+  return Session.open({ stateDir: join(dir, 'state'), listenHost: '127.0.0.1', settings: { listenPort: 0, downloadDir: join(dir, 'dl'), encryption } });
 }
 
 async function expectComplete(session: Session, id: string, dir: string, src: string): Promise<void> {
@@ -91,6 +91,23 @@ test('a magnet with x.pe= downloads from that peer; a restart keeps the torrent'
   }
 });
 
+test('with encryption required, the metadata and the data both come over MSE/RC4 from a libtorrent that forces it', { timeout: 70_000 }, async (t) => {
+  if (!requireTools(t, 'libtorrent', 'mktorrent')) return;
+  const { dir, src, torrent, id } = await setup();
+  // libtorrent refuses plaintext both ways: a plaintext metadata dial would never get the info dict.
+  const lt = new LtPeer({ mode: 'seed', torrent, save: join(dir, 'seed'), timeoutSec: 65, enc: 'forced' });
+  const session = await openSession(dir, 'require');
+  try {
+    const port = await lt.port();
+    await session.addMagnet(`magnet:?xt=urn:btih:${id}&x.pe=127.0.0.1:${port}`);
+    await expectComplete(session, id, dir, src);
+  } finally {
+    await session.close();
+    await lt.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('a magnet waiting for metadata survives a restart', { timeout: 30_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-magnet-'));
   let session = await openSession(dir);
@@ -118,6 +135,7 @@ test('a magnet waiting for metadata survives a restart', { timeout: 30_000 }, as
 async function startLiar(infoHash: Uint8Array, info: Uint8Array): Promise<{ port: number; closed: Promise<void>; server: net.Server }> {
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((r) => { resolveClosed = r; });
+  // Plaintext only (the session under test dials it with encryption off).
   const server = net.createServer((sock) => {
     const dec = new WireDecoder({ handshake: true });
     let theirId = 0;
@@ -149,7 +167,7 @@ test('metadata from a lying peer is rejected and the peer dropped; the honest se
   const fake = bencode({ length: 1000, name: 'payload', 'piece length': 32768, pieces: new Uint8Array(20).fill(7) });
   const liar = await startLiar(real.infoHashV1 as Uint8Array, fake);
   const lt = new LtPeer({ mode: 'seed', torrent, save: join(dir, 'seed'), timeoutSec: 65 });
-  const session = await openSession(dir);
+  const session = await openSession(dir, 'plaintext');
   const warnings: string[] = [];
   session.on('torrent:warning', (_id, m) => warnings.push(m));
   try {

@@ -119,7 +119,10 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#upBucket = new TokenBucket({ rate: settings.maxUploadRate });
     this.#downBucket = new TokenBucket({ rate: settings.maxDownloadRate });
     this.#limits = new PeerLimits(settings.maxConnections);
-    this.#magnets = new MagnetManager(store.dir, magnetHooks(this, { peerId: this.#peerId, limits: this.#limits, listenPort: () => this.port }));
+    this.#magnets = new MagnetManager(store.dir, magnetHooks(this, {
+      peerId: this.#peerId, limits: this.#limits, listenPort: () => this.port,
+      encryption: () => this.#settings.encryption, utp: () => (this.#settings.utp ? this.#utp : undefined),
+    }));
     const now = (): number => Date.now();
     this.#tick = setInterval(() => { for (const t of this.#torrents.values()) t.tick(now()); this.#magnets.tick(now()); }, 1000);
     this.#choke = setInterval(() => { for (const t of this.#torrents.values()) t.chokerTick(now()); }, 10_000);

@@ -4,6 +4,8 @@
 // extensions/ut-metadata.ts for why); the first copy whose hash matches the info-hash wins and
 // every peer that sent a copy that does not match is banned. Then the fetcher closes its sockets
 // and hands the addresses it learned to the real Torrent, which dials them again.
+import type { EncryptionPolicy } from './transport/peer-socket.ts';
+import type { UtpSocket } from './transport/utp/socket.ts';
 import { EventEmitter } from 'node:events';
 import type { PeerSocket } from './transport/peer-socket.ts';
 import type { PeerSource } from '../../shared/snapshot.ts';
@@ -33,6 +35,9 @@ export interface FetcherDeps {
   peerId: Uint8Array;
   limits: PeerLimits;
   listenPort: () => number;
+  /** The session's MSE policy and uTP socket: metadata dials go out like the torrent's will. */
+  encryption?: () => EncryptionPolicy;
+  utp?: () => UtpSocket | undefined;
 }
 
 export interface FetcherInit {
@@ -92,6 +97,9 @@ export class MetadataFetcher extends EventEmitter<FetcherEvents> {
       canDial: () => !this.#stopped && this.#peers.size < MAX_CONNECTIONS && deps.limits.available() > 0,
       isBanned: (host, port) => this.banned.has(`${host}:${port}`),
       isConnected: (host, port) => { for (const p of this.#peers) if (p.conn.ip === host && p.conn.port === port) return true; return false; },
+      skey: ih,
+      encryption: () => deps.encryption?.() ?? 'plaintext',
+      utp: () => deps.utp?.(),
       connected: (socket, source) => this.#attach(socket, source),
     });
   }
