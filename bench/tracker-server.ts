@@ -5,6 +5,8 @@
 import { startTracker } from '../main/tracker/index.ts';
 
 const [kind, portText] = process.argv.slice(2);
+// Exit normally on SIGTERM/SIGINT, so `node --cpu-prof bench/tracker-server.ts ...` writes its profile.
+for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => process.exit(0));
 const port = Number(portText);
 
 interface BtServer {

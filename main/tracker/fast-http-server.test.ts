@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { startTracker } from './index.ts';
+import { startFastHttpServer } from './fast-http-server.ts';
 import { escapeBytes } from './testing.ts';
 
 const HASH = Buffer.alloc(20, 0x33);
@@ -97,5 +98,54 @@ test('fuzz: garbage on the socket never takes the server down', async () => {
     assert.equal(responses(ok.text), 1, 'still serving');
   } finally {
     await t.close();
+  }
+});
+
+test('one request with Connection: close: the whole reply, then a clean close (no reset), many times over', async () => {
+  const t = await startTracker({ http: { host: '127.0.0.1', port: 0 } });
+  const port = Number(new URL(t.httpUrl ?? '').port);
+  try {
+    const runs = await Promise.all(Array.from({ length: 40 }, (_, i) => exchange(port, [announce(100 + i, 'Connection: close\r\n')])));
+    for (const r of runs) {
+      assert.ok(r.closed, 'closed by the server');
+      assert.equal(responses(r.text), 1);
+      const m = /Content-Length: (\d+)\r\n(?:[^\r]*\r\n)*\r\n([\s\S]*)$/.exec(r.text);
+      assert.ok(m !== null);
+      assert.equal(m[2]?.length, Number(m[1]), 'the body arrived whole');
+    }
+    assert.equal(t.tracker.store.peerCount, 40);
+  } finally {
+    await t.close();
+  }
+});
+
+test('idle connections are closed by the sweep; active ones are kept', async () => {
+  const core = (): undefined => undefined;
+  const srv = await startFastHttpServer(core, { host: '127.0.0.1', port: 0, idleTimeoutMs: 300 });
+  try {
+    const started = Date.now();
+    const silent = await exchange(srv.port, [], 5000);
+    assert.ok(silent.closed, 'a silent connection is closed');
+    assert.ok(Date.now() - started >= 250, 'not before the idle timeout');
+    // A client that keeps talking (a request every 100 ms) outlives several timeouts.
+    const chatty = await new Promise<{ n: number; closed: boolean }>((resolve, reject) => {
+      const s = connect(srv.port, '127.0.0.1');
+      let text = '';
+      let closed = false;
+      let sent = 0;
+      s.on('data', (d: Buffer) => { text += d.toString('latin1'); });
+      s.on('close', () => { closed = true; });
+      s.on('error', reject);
+      const timer = setInterval(() => {
+        if (sent++ < 12) { s.write('GET /x HTTP/1.1\r\n\r\n'); return; }
+        clearInterval(timer);
+        s.destroy();
+        resolve({ n: responses(text), closed });
+      }, 100);
+    });
+    assert.equal(chatty.closed, false);
+    assert.equal(chatty.n, 12);
+  } finally {
+    await srv.close();
   }
 });

@@ -3,9 +3,9 @@
 // response objects, header maps, streams) is most of the cost of answering it; this serves the
 // same http-core.ts logic for a fraction of the CPU. (createTrackerHandler remains the way to
 // mount the tracker in an existing node:http server or framework.)
-// Bounds: the head of a request (8 KiB), connections (10,000), idle time (15 s), and pipelined
-// requests (reading pauses while the socket's write buffer is full). A request with a body or a
-// malformed head is answered and the connection closed.
+// Bounds: the head of a request (8 KiB), connections (10,000), idle time (15 s, checked by one
+// sweep of all connections), and pipelined requests (reading pauses while the socket's write
+// buffer is full). A request with a body or a malformed head is answered and the connection closed.
 import { createServer, type Server, type Socket } from 'node:net';
 import { parseRequestHead } from './protocol/http-request.ts';
 import type { CoreRequest, CoreResponse } from './http-core.ts';
@@ -35,25 +35,38 @@ function serialize(status: number, type: string, body: Uint8Array | string, clos
   return out;
 }
 
+/** One open connection: its socket and when it last sent anything (the coarse clock below). */
+interface Conn { socket: Socket; lastSeen: number }
+
 export function startFastHttpServer(core: (r: CoreRequest) => CoreResponse | undefined, opts: FastHttpOptions): Promise<FastHttpServer> {
   const maxHead = opts.maxHeadBytes ?? 8192;
   const idle = opts.idleTimeoutMs ?? 15_000;
-  const sockets = new Set<Socket>();
+  const conns = new Set<Conn>();
+  // Idle connections are found by one sweep over all of them, about 10 times per timeout,
+  // instead of a timer per socket: Node re-arms a socket's timer on every read and write, and
+  // one per connection is a measurable part of a one-request connection's cost.
+  let clock = Date.now();
+  const tick = Math.max(10, Math.min(1000, Math.floor(idle / 10)));
+  const sweeper = setInterval(() => {
+    clock = Date.now();
+    for (const c of conns) if (clock - c.lastSeen >= idle) c.socket.destroy();
+  }, tick).unref();
 
   const onConnection = (socket: Socket): void => {
-    sockets.add(socket);
-    socket.setNoDelay(true);
-    socket.setTimeout(idle, () => socket.destroy());
+    const conn: Conn = { socket, lastSeen: clock };
+    conns.add(conn);
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => conns.delete(conn));
     let pending: Buffer | undefined;
     let done = false;
     socket.on('data', (chunk: Buffer) => {
       if (done) return;
+      conn.lastSeen = clock;
       let buf = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
       pending = undefined;
       const replies: Buffer[] = [];
       let close = false;
+      let rest = 0; // bytes after the last request answered
       while (buf.length > 0) {
         const h = parseRequestHead(buf, maxHead);
         if (h.kind === 'incomplete') {
@@ -63,18 +76,27 @@ export function startFastHttpServer(core: (r: CoreRequest) => CoreResponse | und
         if (h.kind === 'invalid') {
           replies.push(serialize(h.status, 'text/plain', `${h.reason}\n`, true));
           close = true;
+          rest = buf.length;
           break;
         }
         const r = core({ method: h.method, url: h.target, remoteAddress: socket.remoteAddress, forwardedFor: h.forwardedFor, hasBody: h.hasBody });
         close = !h.keepAlive || h.hasBody || (r?.close ?? false);
         replies.push(r === undefined ? serialize(404, 'text/plain', 'not found\n', close) : serialize(r.status, r.type, r.body, close));
+        rest = buf.length - h.length;
         if (close) break;
         buf = buf.subarray(h.length);
       }
       if (replies.length > 0) socket.write(replies.length === 1 ? (replies[0] as Buffer) : Buffer.concat(replies));
       if (close) {
         done = true;
-        socket.end();
+        // The common one-request connection (Connection: close, nothing else sent, the reply
+        // already handed to the kernel): close the socket now, as opentracker does. The kernel
+        // still delivers the reply and then a FIN; waiting for the client's FIN instead (end())
+        // costs another wake-up and read per connection. With unread bytes, or a reply still
+        // queued in Node, end() it gracefully: closing then would reset the connection and could
+        // destroy the reply in flight.
+        if (rest === 0 && socket.writableLength === 0) socket.destroy();
+        else socket.end();
         return;
       }
       // Pipelined requests answered faster than the client reads: stop reading until it catches up.
@@ -85,18 +107,21 @@ export function startFastHttpServer(core: (r: CoreRequest) => CoreResponse | und
     });
   };
 
-  const server: Server = createServer(onConnection);
+  // noDelay: replies are written whole, one write per read, so Nagle only adds delay; set here,
+  // Node applies it to the accepted handle without a call per socket.
+  const server: Server = createServer({ noDelay: true }, onConnection);
   server.maxConnections = opts.maxConnections ?? 10_000;
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) => { clearInterval(sweeper); reject(e); });
     server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       const addr = server.address();
       resolve({
         port: typeof addr === 'object' && addr !== null ? addr.port : opts.port,
         close: () => new Promise<void>((r) => {
+          clearInterval(sweeper);
           server.close(() => r());
-          for (const s of sockets) s.destroy();
+          for (const c of conns) c.socket.destroy();
         }),
       });
     });

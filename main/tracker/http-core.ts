@@ -38,6 +38,7 @@ export interface CoreResponse {
 }
 
 export const TEXT = 'text/plain';
+const COMPACT = { compact: true } as const;
 
 /** Returns a function answering a request, or undefined for paths that are not the tracker's. */
 export function createHttpCore(tracker: Tracker, options: HttpCoreOptions = {}): (r: CoreRequest) => CoreResponse | undefined {
@@ -51,13 +52,20 @@ export function createHttpCore(tracker: Tracker, options: HttpCoreOptions = {}):
   const statsOn = options.stats ?? true;
   const trusted = (bytes: string): boolean => proxies.some((c) => cidrContains(c, bytes));
 
+  // The last socket address parsed: requests come in runs from one address (a keep-alive
+  // connection, a busy NAT), and parsing it again per request showed in the profile.
+  let lastText: string | undefined;
+  let lastBytes: { family: 4 | 6; bytes: string } | undefined;
+
   /** The socket's address, or X-Forwarded-For's rightmost untrusted hop behind trusted proxies. */
   function clientAddress(r: CoreRequest): { family: 4 | 6; bytes: string } | undefined {
-    const direct = ipToBytes(r.remoteAddress ?? '');
+    const text = r.remoteAddress ?? '';
+    if (text !== lastText) { lastText = text; lastBytes = ipToBytes(text); }
+    const direct = lastBytes;
     if (direct === undefined || proxies.length === 0 || !trusted(direct.bytes)) return direct;
-    const text = r.forwardedFor;
-    if (text === undefined || text.length > 2048) return direct;
-    const hops = text.split(',');
+    const xff = r.forwardedFor;
+    if (xff === undefined || xff.length > 2048) return direct;
+    const hops = xff.split(',');
     for (let i = hops.length - 1; i >= 0; i--) {
       const a = ipToBytes((hops[i] ?? '').trim());
       if (a === undefined) return direct; // a malformed chain is not believed at all
@@ -65,6 +73,15 @@ export function createHttpCore(tracker: Tracker, options: HttpCoreOptions = {}):
     }
     return direct;
   }
+
+  // Defined once, not per request (each closure made per request is an allocation, and tsx's
+  // keep-names wrapper a call).
+  const ok = (body: Uint8Array | string, type = TEXT): CoreResponse => ({ status: 200, type, body, close: false });
+  const fail = (r: CoreRequest, reason: string): CoreResponse => {
+    tracker.stats.counts.errors++;
+    // A GET with a body is not a tracker request; closing avoids draining whatever follows.
+    return { status: 200, type: TEXT, body: encodeFailure(reason), close: r.hasBody };
+  };
 
   return (r: CoreRequest): CoreResponse | undefined => {
     const url = r.url;
@@ -75,15 +92,9 @@ export function createHttpCore(tracker: Tracker, options: HttpCoreOptions = {}):
     const kind = segment.startsWith('announce') ? 'announce' : segment.startsWith('scrape') ? 'scrape'
       : statsOn && (segment === 'stats' || segment === 'metrics') ? segment : undefined;
     if (kind === undefined) return undefined;
-    const ok = (body: Uint8Array | string, type = TEXT): CoreResponse => ({ status: 200, type, body, close: false });
-    const fail = (reason: string): CoreResponse => {
-      tracker.stats.counts.errors++;
-      // A GET with a body is not a tracker request; closing avoids draining whatever follows.
-      return { status: 200, type: TEXT, body: encodeFailure(reason), close: r.hasBody };
-    };
-    if (r.method !== 'GET') return fail('tracker requests are GET');
-    if (url.length > maxUrl) return fail(`request too large (max ${maxUrl} bytes)`);
-    if (r.hasBody) return fail('tracker requests have no body');
+    if (r.method !== 'GET') return fail(r, 'tracker requests are GET');
+    if (url.length > maxUrl) return fail(r, `request too large (max ${maxUrl} bytes)`);
+    if (r.hasBody) return fail(r, 'tracker requests have no body');
 
     if (kind === 'stats' || kind === 'metrics') {
       if (kind === 'metrics' || /(^|&)format=prometheus(&|$)/.test(query)) return ok(tracker.statsPrometheus(), 'text/plain; version=0.0.4');
@@ -91,17 +102,16 @@ export function createHttpCore(tracker: Tracker, options: HttpCoreOptions = {}):
     }
     if (kind === 'scrape') {
       const parsed = parseScrape(query, limits);
-      if (!parsed.ok) return fail(parsed.reason);
+      if (!parsed.ok) return fail(r, parsed.reason);
       return ok(encodeScrapeReply(tracker.scrape(parsed.value.infoHashes)));
     }
     const parsed = parseAnnounce(query, limits);
-    if (!parsed.ok) return fail(parsed.reason);
+    if (!parsed.ok) return fail(r, parsed.reason);
     const from = clientAddress(r);
-    if (from === undefined) return fail('cannot tell your address');
+    if (from === undefined) return fail(r, 'cannot tell your address');
     const a = parsed.value;
-    const out = tracker.announce(a, from, 'http');
+    const out = tracker.announce(a, from, 'http', !a.compact && !a.noPeerId);
     if ('refused' in out) return ok(encodeFailure(out.refused));
-    const reply = { ...out, interval: tracker.interval, minInterval: tracker.minInterval };
-    return ok(encodeAnnounceReply(reply, a.compact ? { compact: true } : { compact: false, noPeerId: a.noPeerId }));
+    return ok(encodeAnnounceReply({ ...out, interval: tracker.interval, minInterval: tracker.minInterval }, a.compact ? COMPACT : { compact: false, noPeerId: a.noPeerId }));
   };
 }

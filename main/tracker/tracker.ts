@@ -80,7 +80,8 @@ export class Tracker {
     return this.#allowlist === undefined || this.#allowlist.has(infoHash);
   }
 
-  announce(req: AnnounceRequest, from: PeerAddress, transport: Transport): AnnounceOutcome | StoreRefusal {
+  /** `withIds`: also return the picked peers' ids (the dictionary form of an HTTP reply). */
+  announce(req: AnnounceRequest, from: PeerAddress, transport: Transport, withIds = false): AnnounceOutcome | StoreRefusal {
     if (!this.allowed(req.infoHash)) {
       this.stats.counts.errors++;
       return { refused: 'info-hash not allowed on this tracker' };
@@ -96,6 +97,7 @@ export class Tracker {
       numwant,
       families: transport === 'udp' ? 'own' : 'both',
       now,
+      withIds,
     });
     if ('refused' in out) this.stats.counts.errors++;
     else this.stats.counts.announces++;

@@ -45,7 +45,7 @@ export function handleDatagram(tracker: Tracker, ids: ConnectionIds, msg: Buffer
       if ('refused' in out) return encodeErrorReply(r.transactionId, out.refused);
       return encodeAnnounceReply({
         transactionId: r.transactionId, interval: tracker.interval,
-        leechers: out.incomplete, seeders: out.complete, peers: from.family === 4 ? out.peers4 : out.peers6,
+        leechers: out.incomplete, seeders: out.complete, peers: from.family === 4 ? out.compact4 : out.compact6,
       });
     }
     case 'scrape': {

@@ -1,18 +1,20 @@
 // Bencoded HTTP tracker replies (BEP 3, 23, 7, 48). Pure. Errors are replies too: clients expect
 // HTTP 200 with a bencoded `failure reason`, and a `warning message` beside a normal reply.
 import bencode, { type Encodable } from 'bencode';
-import { bytesToIp, compactPort } from './address.ts';
-
-/** A peer as replies see it: compact address bytes (4 or 16 + 2 port bytes, latin1) and id. */
-export interface ReplyPeer { readonly addr: string; readonly id: string }
+import { bytesToIp } from './address.ts';
 
 export interface AnnounceReply {
   interval: number;
   minInterval: number;
   complete: number;
   incomplete: number;
-  peers4: readonly ReplyPeer[];
-  peers6: readonly ReplyPeer[];
+  /** IPv4 peers as compact addresses: 4 address bytes + 2 port bytes each (BEP 23). */
+  compact4: Uint8Array;
+  /** IPv6 peers as compact addresses: 16 + 2 bytes each (BEP 7). */
+  compact6: Uint8Array;
+  /** Peer ids, entry for entry, for the dictionary form (left out when absent). */
+  ids4?: readonly string[];
+  ids6?: readonly string[];
   warning?: string;
 }
 
@@ -22,14 +24,6 @@ function latin1(s: string): Uint8Array {
   return Buffer.from(s, 'latin1');
 }
 
-function writeAddrs(out: Buffer, off: number, peers: readonly ReplyPeer[]): number {
-  for (const p of peers) {
-    const a = p.addr;
-    for (let i = 0; i < a.length; i++) out[off++] = a.charCodeAt(i);
-  }
-  return off;
-}
-
 /**
  * The compact reply is the hot path of the tracker (every announce), so it is written straight
  * into one buffer instead of going through the generic `bencode` encoder (which sorts keys,
@@ -37,18 +31,20 @@ function writeAddrs(out: Buffer, off: number, peers: readonly ReplyPeer[]): numb
  * http-reply.test.ts checks the bytes equal bencode.encode() of the same dictionary.
  */
 function encodeCompact(r: AnnounceReply): Uint8Array {
-  const n4 = r.peers4.length * 6;
-  const n6 = r.peers6.length * 18;
+  const n4 = r.compact4.length;
+  const n6 = r.compact6.length;
   const head = `d8:completei${Math.trunc(r.complete)}e10:incompletei${Math.trunc(r.incomplete)}e8:intervali${Math.trunc(r.interval)}e12:min intervali${Math.trunc(r.minInterval)}e5:peers${n4}:`;
   const mid = n6 > 0 ? `6:peers6${n6}:` : '';
   const warn = r.warning === undefined ? '' : `15:warning message${Buffer.byteLength(r.warning)}:`;
   const warnBytes = r.warning === undefined ? 0 : Buffer.byteLength(r.warning);
   const out = Buffer.allocUnsafe(head.length + n4 + mid.length + n6 + warn.length + warnBytes + 1);
   let off = out.write(head, 0, 'latin1');
-  off = writeAddrs(out, off, r.peers4);
+  out.set(r.compact4, off);
+  off += n4;
   if (n6 > 0) {
     off += out.write(mid, off, 'latin1');
-    off = writeAddrs(out, off, r.peers6);
+    out.set(r.compact6, off);
+    off += n6;
   }
   if (r.warning !== undefined) {
     off += out.write(warn, off, 'latin1');
@@ -69,11 +65,17 @@ export function encodeAnnounceReply(r: AnnounceReply, format: ReplyFormat): Uint
   if (r.warning !== undefined) base['warning message'] = r.warning;
   // BEP 3's original form: a list of dictionaries, IPv6 addresses written out as text.
   const list: Encodable[] = [];
-  for (const p of [...r.peers4, ...r.peers6]) {
-    const entry: Record<string, Encodable> = { ip: bytesToIp(p.addr.slice(0, -2)), port: compactPort(p.addr) };
-    if (!format.noPeerId) entry['peer id'] = latin1(p.id);
-    list.push(entry);
-  }
+  const add = (bytes: Uint8Array, width: number, ids: readonly string[] | undefined): void => {
+    for (let i = 0, o = 0; o + width <= bytes.length; i++, o += width) {
+      const ip = Buffer.from(bytes.buffer, bytes.byteOffset + o, width - 2).toString('latin1');
+      const entry: Record<string, Encodable> = { ip: bytesToIp(ip), port: ((bytes[o + width - 2] ?? 0) << 8) | (bytes[o + width - 1] ?? 0) };
+      const id = ids?.[i];
+      if (!format.noPeerId && id !== undefined) entry['peer id'] = latin1(id);
+      list.push(entry);
+    }
+  };
+  add(r.compact4, 6, r.ids4);
+  add(r.compact6, 18, r.ids6);
   base.peers = list;
   return bencode.encode(base);
 }

@@ -63,7 +63,7 @@ test('scrape: 1..74 hashes; none or too many is an error; short packets are drop
 test('replies have the BEP 15 layout', () => {
   const c = encodeConnectReply(0xdeadbeef, CID);
   assert.equal(c.toString('hex'), `00000000deadbeef${CID.toString('hex')}`);
-  const a = encodeAnnounceReply({ transactionId: 1, interval: 1800, leechers: 3, seeders: 4, peers: [{ addr: '\x7f\0\0\x01\x1a\xe1' }] });
+  const a = encodeAnnounceReply({ transactionId: 1, interval: 1800, leechers: 3, seeders: 4, peers: Buffer.from('\x7f\0\0\x01\x1a\xe1', 'latin1') });
   assert.equal(a.toString('hex'), '00000001' + '00000001' + '00000708' + '00000003' + '00000004' + '7f0000011ae1');
   const s = encodeScrapeReply(2, [{ seeders: 1, completed: 2, leechers: 3 }]);
   assert.equal(s.toString('hex'), '00000002' + '00000002' + '00000001' + '00000002' + '00000003');

@@ -98,24 +98,18 @@ export interface UdpAnnounceReply {
   interval: number;
   leechers: number;
   seeders: number;
-  /** Peers of ONE family: compact addresses (6 or 18 bytes, latin1). */
-  peers: ReadonlyArray<{ readonly addr: string }>;
+  /** Peers of ONE family: compact addresses (6 or 18 bytes each), back to back. */
+  peers: Uint8Array;
 }
 
 export function encodeAnnounceReply(r: UdpAnnounceReply): Buffer {
-  let size = 20;
-  for (const p of r.peers) size += p.addr.length;
-  const out = Buffer.allocUnsafe(size);
+  const out = Buffer.allocUnsafe(20 + r.peers.length);
   out.writeUInt32BE(ACTION_ANNOUNCE, 0);
   out.writeUInt32BE(r.transactionId >>> 0, 4);
   out.writeUInt32BE(clampU32(r.interval), 8);
   out.writeUInt32BE(clampU32(r.leechers), 12);
   out.writeUInt32BE(clampU32(r.seeders), 16);
-  let off = 20;
-  for (const p of r.peers) {
-    const a = p.addr;
-    for (let i = 0; i < a.length; i++) out[off++] = a.charCodeAt(i);
-  }
+  out.set(r.peers, 20);
   return out;
 }
 
