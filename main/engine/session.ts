@@ -27,6 +27,9 @@ import { MagnetManager, magnetHooks, magnetId } from './session-magnet.ts';
 import { parseMagnet } from './metainfo/magnet.ts';
 import { SessionDht, type SessionDhtHooks, type SessionDhtOptions } from './session-dht.ts';
 
+/** Incoming connections allowed in the handshake at once (libtorrent's half-open limit is similar). */
+export const MAX_INCOMING_HANDSHAKES = 32;
+
 export interface SessionSettings {
   downloadDir: string;
   listenPort: number;
@@ -454,13 +457,24 @@ export class Session extends EventEmitter<SessionEvents> {
     }
   }
 
+  /** Incoming connections still in the MSE or BitTorrent handshake. */
+  #handshaking = 0;
+
   #incoming(socket: PeerSocket): void {
-    if (this.#closed) { socket.destroy(); return; }
+    // Refused before any work when the session is full or too many strangers are mid-handshake:
+    // an MSE handshake costs us a 768-bit modular exponentiation, so accepting without a bound
+    // would let anyone spend our CPU by opening connections.
+    if (this.#closed || this.#limits.available() === 0 || this.#handshaking >= MAX_INCOMING_HANDSHAKES) { socket.destroy(); return; }
+    this.#handshaking++;
+    let counted = true;
+    const settled = (): void => { if (counted) { counted = false; this.#handshaking--; } };
+    socket.once('close', settled);
     // Plaintext or MSE (told apart by the first bytes); an MSE peer names its torrent by HASH('req2', info-hash).
     acceptIncoming(socket, { policy: this.#settings.encryption, lookup: (r) => this.#skeys.lookup(r, this.#torrents.values()), timeoutMs: 10_000 })
       .then(({ stream, skey }) => {
         // Not chained: the handshake reader must attach in the same tick the stream is handed over.
         readIncomingHandshake(stream, 10_000).then(({ handshake, leftover }) => {
+          settled();
           if (skey !== undefined && toHex(skey) !== toHex(handshake.infoHash)) { stream.destroy(); return; }
           const t = this.#torrentFor(handshake.infoHash);
           if (t === undefined) {
@@ -469,7 +483,7 @@ export class Session extends EventEmitter<SessionEvents> {
             return;
           }
           t.acceptIncoming(stream, handshake, leftover);
-        }, () => stream.destroy());
-      }, () => socket.destroy());
+        }, () => { settled(); stream.destroy(); });
+      }, () => { settled(); socket.destroy(); });
   }
 }
