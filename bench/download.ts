@@ -44,12 +44,13 @@ const ROUNDS = opt('rounds', 3);
 const PIECE_LOG2 = opt('piece-log2', 20);
 const TIMEOUT_S = 120;
 const PEER = fileURLToPath(new URL('./lib/tessera-peer.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+/** Extra node flags for the Tessera peer process, e.g. TESSERA_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
+const NODE_ARGS = (process.env['TESSERA_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 interface Result { seconds: number; cpu: number }
 
 function tesseraPeer(argv: string[]): { next: (pred: (e: LtEvent) => boolean) => Promise<LtEvent>; end: () => Promise<void> } {
-  const child = spawn(process.execPath, [TSX, PEER, ...argv], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TESSERA_BENCH_TRANSPORT: MODE } });
+  const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', PEER, ...argv], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TESSERA_BENCH_TRANSPORT: MODE } });
   const events: LtEvent[] = [];
   const waiters: Array<{ pred: (e: LtEvent) => boolean; res: (e: LtEvent) => void }> = [];
   let buf = '';
