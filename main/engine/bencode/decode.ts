@@ -177,7 +177,7 @@ function decode(
     count(COST_KEY);
     const len = readLength();
     heap += len; // checked by the next count(); the key is no longer than the input
-    const key = latin1(bytes, pos, pos + len);
+    const key = len <= MAX_CACHED_KEY ? cachedKey(bytes, pos, len) : latin1(bytes, pos, pos + len);
     pos += len;
     return key;
   }
@@ -224,6 +224,27 @@ function decode(
   const value = readValue(0);
   if (!allowTrailing && pos !== n) fail('trailing data after the value', pos);
   return { value, end: pos };
+}
+
+// Short keys repeat: a torrent's file list has 'length' and 'path' once per file, messages the
+// same few names. Handing back the same string for the same bytes saves an allocation per key and
+// the hashing of a fresh string on every Map lookup. A direct-mapped cache of 256 short strings;
+// sharing them is safe since strings are immutable.
+const MAX_CACHED_KEY = 24;
+const keyCache: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+
+function cachedKey(bytes: Uint8Array, from: number, len: number): string {
+  let h = len;
+  for (let k = from; k < from + len; k++) h = (h * 31 + (bytes[k] as number)) & 0xff;
+  const hit = keyCache[h];
+  if (hit !== undefined && hit.length === len) {
+    let k = 0;
+    while (k < len && hit.charCodeAt(k) === bytes[from + k]) k++;
+    if (k === len) return hit;
+  }
+  const s = latin1(bytes, from, from + len);
+  keyCache[h] = s;
+  return s;
 }
 
 /** bytes[from, to) as a latin1 string, one char per byte (not TextDecoder: its 'latin1' is windows-1252 by the WHATWG spec). */
