@@ -4,6 +4,7 @@
 // its pieces are not there.
 import type { HashPool } from './hashing/hash-pool.ts';
 import type { PieceMap } from './storage/piece-map.ts';
+import { Bitfield } from './wire/bitfield.ts';
 
 export interface CheckStore {
   readPiece(piece: number): Promise<Uint8Array>;
@@ -12,6 +13,24 @@ export interface CheckStore {
 }
 
 const IN_FLIGHT = 4;
+
+/**
+ * Where a check starts: trust `have` (resume data) except the pieces in `recheck`; with no resume
+ * data, hash every piece. `resumed`: pieces trusted without hashing (undefined without resume data).
+ */
+export function checkPlan(pieceCount: number, have: Uint8Array | undefined, recheck: Iterable<number> | undefined):
+  { have: Bitfield; toCheck: number[]; resumed: number | undefined } {
+  const n = pieceCount;
+  const bf = have !== undefined && have.length === Math.ceil(n / 8) ? new Bitfield(n, Uint8Array.from(have)) : new Bitfield(n);
+  if (have === undefined) {
+    const toCheck: number[] = [];
+    for (let i = 0; i < n; i++) toCheck.push(i);
+    return { have: bf, toCheck, resumed: undefined };
+  }
+  const toCheck = [...(recheck ?? [])].filter((i) => i >= 0 && i < n);
+  for (const i of toCheck) if (bf.get(i)) bf.clear(i);
+  return { have: bf, toCheck, resumed: bf.count() };
+}
 
 /**
  * Returns the pieces among `pieces` whose data on disk matches its hash, and how many were read and

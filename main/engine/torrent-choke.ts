@@ -1,5 +1,5 @@
-// Adapter between a torrent's peers and the pure Choker: builds its input, applies its answer
-// (the torrent sends the choke/unchoke messages). One Choker per torrent keeps the optimistic
+// Adapter between a torrent's peers and the pure Choker: builds its input and applies its answer
+// (applyChoke sends the choke/unchoke messages). One Choker per torrent keeps the optimistic
 // unchoke rotation state.
 import { Choker, type ChokerPeer } from './choker/choker.ts';
 import type { PeerState } from './peer/peer-state.ts';
@@ -23,4 +23,17 @@ export function runChoker(peers: ReadonlyMap<number, PeerState>, seeding: boolea
     const want = unchoke.has(p.key);
     if (want === p.amChoking) apply(p, want);
   }
+}
+
+/**
+ * Choke or unchoke one peer. An unchoked peer's queued requests are served at once; on choke a
+ * Fast Extension peer gets a reject per dropped request (BEP 6), others just lose them.
+ */
+export function applyChoke(peer: PeerState, unchoke: boolean, now: number, serve: (peer: PeerState) => void): void {
+  peer.amChoking = !unchoke;
+  if (unchoke) peer.unchokedAt = now;
+  peer.conn.send({ type: unchoke ? 'unchoke' : 'choke' });
+  if (unchoke) serve(peer);
+  else if (!peer.fast) peer.queue.length = 0;
+  else { for (const r of peer.queue) peer.conn.send({ type: 'reject', ...r }); peer.queue.length = 0; }
 }

@@ -12,6 +12,8 @@ import { requestDepth } from './peer-pipeline.ts';
 
 export const MAX_REQUEST_LENGTH = 128 * 1024;
 const MAX_ALLOWED_FAST = 64;
+const REQUEST_TIMEOUT_MS = 30_000;
+const SNUB_MS = 60_000;
 
 export interface WireContext {
   picker: PiecePicker;
@@ -160,6 +162,28 @@ function onPiece(ctx: WireContext, peer: PeerState, index: number, begin: number
 }
 
 /** Every outstanding request to this peer goes back to the pool (choke without fast ext, timeout, gone). */
+/**
+ * About once a second per peer: keep-alive, snubbing, requests given up after a timeout (back to
+ * the picker for others), then interest and the pipeline. `downloading`: the torrent's status is
+ * 'downloading' (the pipeline itself also waits for ctx.downloading()).
+ */
+export function tickPeer(ctx: WireContext, peer: PeerState, downloading: boolean, now: number): void {
+  peer.conn.tick(now);
+  if (peer.requested.size > 0) {
+    if (now - peer.lastBlockAt > SNUB_MS) peer.snubbed = true;
+    for (const [k, r] of peer.requested) {
+      if (now - r.at > REQUEST_TIMEOUT_MS && now - peer.lastBlockAt > REQUEST_TIMEOUT_MS) {
+        peer.requested.delete(k);
+        ctx.picker.onRequestFailed(r.piece, r.begin, peer.key);
+      }
+    }
+  }
+  if (downloading) {
+    if (!peer.amInterested || peer.requested.size === 0) updateInterest(ctx, peer, now);
+    fillRequests(ctx, peer, now);
+  } else if (peer.amInterested) updateInterest(ctx, peer, now);
+}
+
 export function failAll(ctx: WireContext, peer: PeerState): void {
   for (const r of peer.requested.values()) ctx.picker.onRequestFailed(r.piece, r.begin, peer.key);
   peer.requested.clear();

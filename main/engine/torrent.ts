@@ -1,91 +1,43 @@
 // One torrent: wires its peers to the picker, storage, hash pool, choker and announcer. It holds
 // the state and the lifecycle (check → download → seed → stop rule); the protocol logic per peer
-// is in torrent-wire.ts, the data paths in torrent-download.ts / torrent-upload.ts, the UI
-// snapshot in torrent-snapshot.ts and the connection management in torrent-peers.ts.
+// is in torrent-wire.ts, each connection from socket to close (and bans) in torrent-connections.ts,
+// the data paths in torrent-download.ts / torrent-upload.ts, the UI snapshot in torrent-snapshot.ts
+// and the addresses we dial in torrent-peers.ts.
 import { EventEmitter } from 'node:events';
-import type net from 'node:net';
 import type { FilePriority, PeerSource, TorrentStatus } from '../../shared/snapshot.ts';
 import { TesseraError } from './errors.ts';
 import type { Metainfo } from './metainfo/types.ts';
-import { toHex } from './metainfo/hex.ts';
-import type { HashPool } from './hashing/hash-pool.ts';
 import type { PieceMap } from './storage/piece-map.ts';
 import { merkleVerifierOf, pieceMapOf, torrentIdentity } from './torrent-v2.ts';
 import type { MerkleVerifier } from './pieces/merkle-verify.ts';
 import { FsStore, contentRoot } from './storage/fs-store.ts';
 import { PiecePicker } from './pieces/picker.ts';
-import { piecePriorities, priorityFromName } from './pieces/file-priorities.ts';
+import { piecePriorities, priorityFromName, skippedFiles } from './pieces/file-priorities.ts';
 import { Bitfield } from './wire/bitfield.ts';
 import type { Handshake } from './wire/handshake.ts';
-import type { TokenBucket } from './rate/token-bucket.ts';
 import { RateMeter } from './rate/rate-meter.ts';
 import type { Announcer } from './discovery/announcer.ts';
 import { announcerFor } from './discovery/hybrid-announcer.ts';
-import { PeerConnection } from './peer/peer-connection.ts';
-import { MAX_PEER_REQUESTS, PeerState } from './peer/peer-state.ts';
-import { ExtensionRegistry, type ExtensionHandler } from './peer/extensions.ts';
+import type { PeerState } from './peer/peer-state.ts';
+import type { ExtensionHandler } from './peer/extensions.ts';
 import { PieceAssembler } from './torrent-download.ts';
 import { Uploader } from './torrent-upload.ts';
-import { failAll, fillRequests, handleMessage, updateInterest, type WireContext } from './torrent-wire.ts';
-import { checkPieces } from './torrent-check.ts';
-import { PeerDialer, type DialHints } from './torrent-peers.ts';
-import { runChoker } from './torrent-choke.ts';
+import { tickPeer, updateInterest, type WireContext } from './torrent-wire.ts';
+import { checkPieces, checkPlan } from './torrent-check.ts';
+import { TorrentConnections } from './torrent-connections.ts';
+import type { DialHints, PeerDialer } from './torrent-peers.ts';
+import { applyChoke, runChoker } from './torrent-choke.ts';
 import { installExtensions, type TorrentExtensions } from './torrent-extensions.ts';
 import { TorrentHashes } from './torrent-hashes.ts';
+import { seedClockStep, seedLimitReached } from './seed-limits.ts';
 import { WebSeeds } from './webseed/web-seed.ts';
-import type { PeerLimits } from './peer-limits.ts';
-import type { EncryptionPolicy, PeerSocket } from './transport/peer-socket.ts';
-import { ownIPv6 } from './transport/addresses.ts';
-import type { UtpSocket } from './transport/utp/socket.ts';
+import type { PeerSocket } from './transport/peer-socket.ts';
+import type { TorrentDeps, TorrentEvents, TorrentInit } from './torrent-types.ts';
 
 /** Largest piece we assemble in memory. */
 export const MAX_PIECE_LENGTH = 64 * 1024 * 1024;
-const REQUEST_TIMEOUT_MS = 30_000;
-const SNUB_MS = 60_000;
 
-export type TorrentEvents = {
-  completed: [];
-  error: [message: string];
-  warning: [message: string];
-  /** The have-bitfield or options changed: the session should persist resume data soon. */
-  dirty: [];
-  /** A piece was written and verified (the session journals it for crash safety). */
-  verified: [piece: number];
-};
-
-export interface TorrentDeps {
-  peerId: Uint8Array;
-  hashPool: HashPool;
-  upBucket: TokenBucket;
-  downBucket: TokenBucket;
-  limits: PeerLimits;
-  listenPort: () => number;
-  /** MSE policy for outgoing dials (the session setting); plaintext when absent. */
-  encryption?: () => EncryptionPolicy;
-  /** The session's uTP socket while uTP is on (dials prefer it, then TCP). */
-  utp?: () => UtpSocket | undefined;
-}
-
-export interface TorrentInit {
-  savePath: string;
-  paused: boolean;
-  filePriorities: FilePriority[];
-  addedAt: number;
-  /** Verified pieces trusted from resume data (bytes of the have-bitfield). */
-  have?: Uint8Array;
-  /** Pieces to hash again before trusting (files changed since the resume data was written). */
-  recheck?: Iterable<number>;
-  uploaded?: number;
-  downloaded?: number;
-  seedingMs?: number;
-  maxConnections: number;
-  seedRatioLimit: number;
-  seedTimeLimit: number;
-  /** Where bytes of skipped files that share a piece with wanted ones are kept (outside the download folder). */
-  partFile?: string;
-  /** The user's edited tracker tiers (saved with the torrent list); the torrent file's when absent. */
-  trackers?: string[][];
-}
+export type { TorrentDeps, TorrentEvents, TorrentInit } from './torrent-types.ts';
 
 export class Torrent extends EventEmitter<TorrentEvents> {
   readonly meta: Metainfo;
@@ -123,12 +75,11 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   #store: FsStore;
   #assembler: PieceAssembler;
   #uploader: Uploader;
-  #nextKey = 1;
   #ctx: WireContext;
+  readonly #conns: TorrentConnections;
   #started = false;
   #stopped = false;
   #lastTick = Date.now();
-  readonly #extensions = new ExtensionRegistry();
 
   constructor(meta: Metainfo, deps: TorrentDeps, init: TorrentInit) {
     super();
@@ -157,7 +108,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.fileDone = new Float64Array(meta.files.length);
     this.#store = new FsStore(contentRoot(init.savePath, meta), meta.files, this.pieceMap,
       init.partFile !== undefined ? { partFile: init.partFile } : {});
-    this.#store.setSkipped(this.#skippedFiles());
+    this.#store.setSkipped(skippedFiles(this.filePriorities));
     this.picker = this.#newPicker(new Bitfield(this.pieceMap.pieceCount));
     this.#assembler = this.#newAssembler();
     this.#uploader = this.#newUploader();
@@ -170,15 +121,10 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       for (const p of list) this.dialer.add(p.ip, p.port, 'tracker');
     });
     this.announcer.on('warning', (msg: string) => this.emit('warning', msg));
-    this.dialer = new PeerDialer({
-      canDial: () => this.#wantsPeers() && deps.limits.available() > 0,
-      isBanned: (host, port) => this.banned.has(host) || this.banned.has(`${host}:${port}`),
-      isConnected: (host, port) => { for (const p of this.peers.values()) if (p.conn.ip === host && p.conn.port === port) return true; return false; },
-      skey: this.infoHash,
-      encryption: () => deps.encryption?.() ?? 'plaintext',
-      utp: () => deps.utp?.(),
-      connected: (socket, source) => this.attach(socket, { source, incoming: false }),
-    });
+    this.#conns = new TorrentConnections(this, { peerId: deps.peerId, limits: deps.limits, listenPort: deps.listenPort,
+      hashes: this.#hashes, wire: this.#ctx, uploader: this.#uploader, wantsPeers: () => this.#wantsPeers(),
+      encryption: () => deps.encryption?.() ?? 'plaintext', utp: () => deps.utp?.() });
+    this.dialer = this.#conns.dialer;
     this.#pendingInit = init;
     this.#ext = installExtensions(this);
     this.webSeeds = new WebSeeds({
@@ -209,30 +155,23 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   get assemblerBytes(): number { return this.#assembler.bufferedBytes; }
 
   #newPicker(have: Bitfield): PiecePicker {
-    const p = new PiecePicker({ pieceLength: this.meta.pieceLength, totalLength: this.pieceMap.totalLength, have,
-      priorities: this.#piecePrio() });
-    return p;
-  }
-
-  #skippedFiles(): Set<number> {
-    const s = new Set<number>();
-    this.filePriorities.forEach((p, i) => { if (p === 'skip') s.add(i); });
-    return s;
+    return new PiecePicker({ pieceLength: this.meta.pieceLength, totalLength: this.pieceMap.totalLength, have, priorities: this.#piecePrio() });
   }
 
   #piecePrio(): Uint8Array {
     return piecePriorities(this.meta.files, this.pieceMap, this.filePriorities.map(priorityFromName));
   }
 
-  /** The assembler's BEP 52 check, for v2 and hybrid torrents. */
-  #merkleCheck(): { merkle?: (piece: number, data: Uint8Array) => boolean } {
+  /** The BEP 52 check of a piece's data, for v2 and hybrid torrents. */
+  #merkleCheck(): ((piece: number, data: Uint8Array) => boolean) | undefined {
     const m = this.#merkle;
-    return m !== undefined ? { merkle: (piece, data) => this.#hashes.check(m, piece, data, this) } : {};
+    return m !== undefined ? (piece, data) => this.#hashes.check(m, piece, data, this) : undefined;
   }
 
   #newAssembler(): PieceAssembler {
+    const merkle = this.#merkleCheck();
     return new PieceAssembler({
-      picker: this.picker, store: this.#store, pieceHashes: this.meta.pieces, ...this.#merkleCheck(),
+      picker: this.picker, store: this.#store, pieceHashes: this.meta.pieces, ...(merkle !== undefined ? { merkle } : {}),
       sink: { verified: (p) => this.#onVerified(p), failed: (p, who) => this.#onFailed(p, who), error: (e) => this.#onStorageError(e) },
     });
   }
@@ -258,9 +197,9 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       // A v2 magnet requests no piece until its piece layers are in (torrent-hashes.ts).
       downloading: () => this.status === 'downloading' && this.#hashes.ready,
       interestChanged: (peer) => { if (peer.peerInterested && peer.amChoking) this.chokerTick(Date.now(), false); },
-      misbehaved: (peer, why) => this.#drop(peer, `protocol: ${why}`),
+      misbehaved: (peer, why) => peer.conn.close(`protocol: ${why}`),
       bytesDownloaded: (_peer, n) => this.down.add(n),
-      extended: (peer, id, payload) => this.#extensions.receive(peer, id, payload),
+      extended: (peer, id, payload) => this.#conns.receiveExtended(peer, id, payload),
     };
   }
 
@@ -284,20 +223,10 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   /** Build the have-bitfield: trust `have` except `recheck`; with no resume data, hash what exists. */
   async #check(have: Uint8Array | undefined, recheck: Iterable<number> | undefined): Promise<void> {
     this.status = 'checking';
-    const n = this.pieceMap.pieceCount;
-    const bf = have !== undefined && have.length === Math.ceil(n / 8) ? new Bitfield(n, Uint8Array.from(have)) : new Bitfield(n);
-    let toCheck: number[];
-    if (have === undefined) {
-      toCheck = [];
-      for (let i = 0; i < n; i++) toCheck.push(i);
-    } else {
-      toCheck = [...(recheck ?? [])].filter((i) => i >= 0 && i < n);
-      for (const i of toCheck) if (bf.get(i)) bf.clear(i);
-      this.resumedPieces = bf.count();
-    }
-    const merkle = this.#merkle;
+    const { have: bf, toCheck, resumed } = checkPlan(this.pieceMap.pieceCount, have, recheck);
+    if (resumed !== undefined) this.resumedPieces = resumed;
     const { good, hashed } = await checkPieces(this.#store, this.#deps.hashPool, this.meta.pieces, this.pieceMap,
-      this.meta.files.map((f) => f.length), toCheck, () => this.#stopped, merkle !== undefined ? (p, d) => this.#hashes.check(merkle, p, d, this) : undefined);
+      this.meta.files.map((f) => f.length), toCheck, () => this.#stopped, this.#merkleCheck());
     this.recheckedPieces = hashed;
     for (const i of good) bf.set(i);
     this.picker = this.#newPicker(bf);
@@ -312,7 +241,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   #settle(): void {
     if (this.error !== undefined) { this.status = 'error'; return; }
     if (this.paused) { this.status = 'paused'; return; }
-    this.status = this.picker.wantedLeft() === 0 ? (this.#stopRuleReached() ? 'completed' : 'seeding') : 'downloading';
+    this.status = this.picker.wantedLeft() === 0 ? (seedLimitReached(this) ? 'completed' : 'seeding') : 'downloading';
   }
 
   #activate(): void {
@@ -324,7 +253,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   pause(): void {
     if (this.paused) return;
     this.paused = true;
-    for (const p of [...this.peers.values()]) this.#drop(p, 'paused');
+    this.#conns.dropAll('paused');
     void this.announcer.stop();
     if (this.status !== 'checking') this.status = 'paused';
     this.emit('dirty');
@@ -343,7 +272,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   }
 
   async recheck(): Promise<void> {
-    for (const p of [...this.peers.values()]) this.#drop(p, 'recheck');
+    this.#conns.dropAll('recheck');
     this.#uploader.invalidate();
     await this.#check(undefined, undefined);
     this.#settle();
@@ -352,7 +281,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   setFilePriorities(changes: Array<{ index: number; priority: FilePriority }>): void {
     for (const c of changes) if (c.index >= 0 && c.index < this.filePriorities.length) this.filePriorities[c.index] = c.priority;
-    this.#store.setSkipped(this.#skippedFiles());
+    this.#store.setSkipped(skippedFiles(this.filePriorities));
     this.picker.setPriorities(this.#piecePrio());
     const wasDone = this.status === 'seeding' || this.status === 'completed';
     if (this.status !== 'checking') this.#settle();
@@ -369,70 +298,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   /** An incoming connection whose handshake named this torrent (read by the session). */
   acceptIncoming(socket: PeerSocket, handshake: Handshake, leftover: Uint8Array): void {
-    const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    if (this.paused || this.status === 'checking' || this.status === 'completed' || this.status === 'error' || this.peers.size >= this.maxConnections ||
-        this.banned.has(toHex(handshake.peerId)) || this.banned.has(ip) || this.banned.has(`${ip}:${socket.remotePort ?? 0}`) || !this.#deps.limits.acquire()) {
-      socket.destroy();
-      return;
-    }
-    this.attach(socket, { source: 'incoming', incoming: true, handshake, leftover, acquired: true });
-  }
-
-  attach(socket: PeerSocket, o: { source: PeerSource; incoming: boolean; handshake?: Handshake; leftover?: Uint8Array; acquired?: boolean }): void {
-    if (o.acquired !== true && !this.#deps.limits.acquire()) { socket.destroy(); return; }
-    const now = Date.now();
-    const conn = new PeerConnection(socket, {
-      // An incoming peer of a hybrid may be in either swarm: answer with the hash it used.
-      infoHash: o.handshake?.infoHash ?? this.infoHash, peerId: this.#deps.peerId, pieceCount: this.pieceMap.pieceCount, incoming: o.incoming, now,
-      ...(o.handshake !== undefined ? { remoteHandshake: o.handshake } : {}),
-      ...(o.leftover !== undefined ? { leftover: o.leftover } : {}),
-    });
-    const peer = new PeerState(this.#nextKey++, conn, this.pieceMap.pieceCount, o.source, now);
-    let registered = false;
-    conn.on('handshake', (h) => {
-      if (toHex(h.peerId) === toHex(this.#deps.peerId)) return conn.close('connected to ourselves');
-      if (this.banned.has(toHex(h.peerId))) return conn.close('banned');
-      peer.setPeerId(h.peerId);
-      peer.fast = h.fast;
-      this.peers.set(peer.key, peer);
-      this.picker.availability.addPeer(peer.has);
-      registered = true;
-      this.#sendHave(peer);
-      if (h.extended) this.#sendExtHandshake(peer);
-    });
-    conn.on('message', (m) => {
-      if (!registered) return;
-      try {
-        if (this.#hashes.handles(m)) this.#hashes.onMessage(this, peer, m, Date.now());
-        else handleMessage(this.#ctx, peer, m, Date.now());
-      } catch (e) {
-        this.#drop(peer, e instanceof Error ? e.message : String(e));
-      }
-    });
-    conn.on('drain', () => this.#uploader.serve(peer));
-    conn.on('batch', () => { if (registered && this.status === 'downloading') fillRequests(this.#ctx, peer, Date.now()); });
-    conn.on('close', () => {
-      this.#deps.limits.release();
-      if (registered) {
-        registered = false;
-        failAll(this.#ctx, peer);
-        this.#hashes.peerGone(peer);
-        this.picker.onPeerGone(peer.key);
-        this.picker.availability.removePeer(peer.has);
-        this.peers.delete(peer.key);
-        this.dialer.disconnected(conn.ip, conn.port);
-        if (!peer.amChoking) this.chokerTick(Date.now(), false);
-      }
-      this.dialer.pump();
-    });
-    conn.start();
-  }
-
-  #sendHave(peer: PeerState): void {
-    const have = this.picker.haveBitfield();
-    if (peer.fast && have.isFull()) peer.conn.send({ type: 'have-all' });
-    else if (peer.fast && have.isEmpty()) peer.conn.send({ type: 'have-none' });
-    else if (!have.isEmpty()) peer.conn.send({ type: 'bitfield', bytes: have.toWire() });
+    this.#conns.acceptIncoming(socket, handshake, leftover);
   }
 
   /**
@@ -441,18 +307,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
    * Send with sendExtended(peer, name, payload) from peer/extensions.ts.
    */
   registerExtension(name: string, handler: ExtensionHandler, preferredId?: number): number {
-    const id = this.#extensions.registerExtension(name, handler, preferredId);
-    for (const p of this.peers.values()) if (p.conn.remote?.extended === true) this.#sendExtHandshake(p);
-    return id;
-  }
-
-  #sendExtHandshake(peer: PeerState): void {
-    const payload = this.#extensions.handshake({ port: this.#deps.listenPort(), reqq: MAX_PEER_REQUESTS, yourIp: peer.conn.ip, ...ownIPv6(peer.conn.socket) });
-    peer.conn.send({ type: 'extended', id: 0, payload });
-  }
-
-  #drop(peer: PeerState, why: string): void {
-    peer.conn.close(why);
+    return this.#conns.registerExtension(name, handler, preferredId);
   }
 
   #wantsPeers(): boolean {
@@ -465,12 +320,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#countFileDone(piece);
     this.piecesThisRun++;
     this.emit('verified', piece);
-    const now = Date.now();
-    for (const p of this.peers.values()) {
-      if (!p.has.get(piece)) p.conn.send({ type: 'have', index: piece });
-      // A piece left the write backlog: peers held back by it may ask for more.
-      if (this.status === 'downloading') fillRequests(this.#ctx, p, now);
-    }
+    // A piece left the write backlog: peers held back by it may ask for more.
+    this.#conns.pieceVerified(piece, this.status === 'downloading', Date.now());
     this.emit('dirty');
     if (this.status === 'downloading' && this.picker.wantedLeft() === 0) this.#completed();
   }
@@ -482,50 +333,27 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   #onFailed(piece: number, contributors: number[]): void {
     this.emit('warning', `piece ${piece} failed its hash check`);
     this.webSeeds.failed(contributors);
-    for (const key of contributors) {
-      const peer = this.peers.get(key);
-      if (peer === undefined) continue;
-      peer.badPieces++;
-      if (contributors.length === 1) peer.soleBadPieces++;
-      if (peer.badPieces >= 3 || peer.soleBadPieces >= 2) this.ban(peer, `sent ${peer.badPieces} corrupt pieces`);
-    }
+    this.#conns.blame(contributors);
   }
 
-  /**
-   * Ban by IP, by address and by peer id. Loopback addresses are banned per port only: every
-   * test peer (and every local client) shares 127.0.0.1, and one liar must not ban them all.
-   */
+  /** Ban the peer's address and id and close it (torrent-connections.ts). */
   ban(peer: PeerState, why: string): void {
-    this.banned.add(`${peer.conn.ip}:${peer.conn.port}`);
-    if (!/^(127\.|::1$)/.test(peer.conn.ip)) this.banned.add(peer.conn.ip);
-    if (peer.conn.remote !== undefined) this.banned.add(toHex(peer.conn.remote.peerId));
-    this.emit('warning', `banned ${peer.id}: ${why}`);
-    this.#drop(peer, `banned: ${why}`);
+    this.#conns.ban(peer, why);
   }
 
   #onStorageError(e: unknown): void {
     this.error = e instanceof Error ? e.message : String(e);
     this.status = 'error';
-    for (const p of [...this.peers.values()]) this.#drop(p, 'storage error');
+    this.#conns.dropAll('storage error');
     this.emit('error', this.error);
   }
 
   #completed(): void {
     this.status = 'seeding';
     this.announcer.completed();
-    for (const p of [...this.peers.values()]) {
-      if (p.isSeed) this.#drop(p, 'both complete');
-      else updateInterest(this.#ctx, p, Date.now());
-    }
+    this.#conns.downloadCompleted();
     this.emit('dirty');
     this.emit('completed');
-  }
-
-  #stopRuleReached(): boolean {
-    const ratio = this.downloaded > 0 ? this.uploaded / this.downloaded : 0;
-    if (this.seedRatioLimit > 0 && this.downloaded > 0 && ratio >= this.seedRatioLimit) return true;
-    if (this.seedTimeLimit > 0 && this.seedingMs >= this.seedTimeLimit * 1000) return true;
-    return false;
   }
 
   // ---- timers (driven by the session) ----------------------------------------------------------
@@ -534,30 +362,15 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   tick(now: number): void {
     const dt = now - this.#lastTick;
     this.#lastTick = now;
-    for (const peer of [...this.peers.values()]) {
-      peer.conn.tick(now);
-      if (peer.requested.size > 0) {
-        if (now - peer.lastBlockAt > SNUB_MS) peer.snubbed = true;
-        for (const [k, r] of peer.requested) {
-          if (now - r.at > REQUEST_TIMEOUT_MS && now - peer.lastBlockAt > REQUEST_TIMEOUT_MS) {
-            peer.requested.delete(k);
-            this.picker.onRequestFailed(r.piece, r.begin, peer.key);
-          }
-        }
-      }
-      if (this.status === 'downloading') {
-        if (!peer.amInterested || peer.requested.size === 0) updateInterest(this.#ctx, peer, now);
-        fillRequests(this.#ctx, peer, now);
-      } else if (peer.amInterested) updateInterest(this.#ctx, peer, now);
-    }
+    for (const peer of [...this.peers.values()]) tickPeer(this.#ctx, peer, this.status === 'downloading', now);
     this.#ext.tick(now);
     this.#hashes.tick(this, now);
     this.webSeeds.tick(now);
     if (this.status === 'seeding') {
-      this.seedingMs += Math.max(0, Math.min(dt, 5000));
-      if (this.#stopRuleReached()) {
+      this.seedingMs += seedClockStep(dt);
+      if (seedLimitReached(this)) {
         this.status = 'completed';
-        for (const p of [...this.peers.values()]) this.#drop(p, 'seeding finished');
+        this.#conns.dropAll('seeding finished');
         void this.announcer.stop();
         this.emit('dirty');
       }
@@ -567,14 +380,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
 
   /** Every 10 s (and when interest changes): who gets an upload slot. */
   chokerTick(now: number, rotate = true): void {
-    runChoker(this.peers, this.status === 'seeding', now, rotate, (peer, unchoke) => {
-      peer.amChoking = !unchoke;
-      if (unchoke) peer.unchokedAt = now;
-      peer.conn.send({ type: unchoke ? 'unchoke' : 'choke' });
-      if (unchoke) this.#uploader.serve(peer);
-      else if (!peer.fast) peer.queue.length = 0;
-      else { for (const r of peer.queue) peer.conn.send({ type: 'reject', ...r }); peer.queue.length = 0; }
-    });
+    runChoker(this.peers, this.status === 'seeding', now, rotate, (peer, unchoke) => applyChoke(peer, unchoke, now, (p) => this.#uploader.serve(p)));
   }
 
   /** Announce stopped, close every peer, flush nothing here (the session writes resume data). */
@@ -583,7 +389,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     this.#stopped = true;
     this.dialer.close();
     this.webSeeds.close();
-    for (const p of [...this.peers.values()]) this.#drop(p, 'stopping');
+    this.#conns.dropAll('stopping');
     this.#assembler.close();
     this.#uploader.close();
     await this.announcer.stop().catch(() => undefined);

@@ -14,6 +14,13 @@ export function priorityFromName(name: FilePriority): Priority {
   return BY_NAME[name];
 }
 
+/** Indices of the files the user skipped (the store keeps their shared-piece bytes in the part file). */
+export function skippedFiles(priorities: readonly FilePriority[]): Set<number> {
+  const s = new Set<number>();
+  priorities.forEach((p, i) => { if (p === 'skip') s.add(i); });
+  return s;
+}
+
 export function priorityName(p: number): FilePriority {
   return NAMES[Math.max(0, Math.min(3, p))] as FilePriority;
 }
