@@ -1,23 +1,22 @@
 // The engine's public face: many torrents, one listen port, shared limits, persistence.
-// The app (engine-host), the CLI and headless mode all drive exactly this class.
+// The app (engine-host), the CLI and headless mode all drive exactly this class. It owns the
+// torrents' lifecycle and the shared resources; incoming connections are routed by
+// session-incoming.ts, files and resume data by session-store.ts, magnets by session-magnet.ts,
+// the DHT by session-dht.ts; its settings, options and events are declared in session-types.ts.
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type net from 'node:net';
 import type { FilePriority, TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
+import { DEFAULT_SETTINGS, type AddTorrentOptions, type SessionEvents, type SessionOptions, type SessionSettings } from './session-types.ts';
 import { TesseraError } from './errors.ts';
 import { parseTorrent } from './metainfo/parse-torrent.ts';
-import { toHex } from './metainfo/hex.ts';
 import { HashPool } from './hashing/hash-pool.ts';
 import { TokenBucket } from './rate/token-bucket.ts';
 import { generatePeerId } from './peer/peer-id.ts';
 import { listen, type Listener } from './transport/tcp.ts';
-import { readIncomingHandshake } from './session-incoming.ts';
-import { acceptIncoming } from './transport/incoming.ts';
-import type { EncryptionPolicy } from './transport/peer-socket.ts';
-import { SkeyTable } from './transport/mse/skeys.ts';
+import { IncomingRouter } from './session-incoming.ts';
 import { UtpSocket } from './transport/utp/socket.ts';
-import type { PeerSocket } from './transport/peer-socket.ts';
 import { torrentIdentity } from './torrent-v2.ts';
 import { SessionStore, type TorrentEntry } from './session-store.ts';
 import { PeerLimits } from './peer-limits.ts';
@@ -27,66 +26,8 @@ import { MagnetManager, magnetHooks, magnetId } from './session-magnet.ts';
 import { parseMagnet } from './metainfo/magnet.ts';
 import { SessionDht, type SessionDhtHooks, type SessionDhtOptions } from './session-dht.ts';
 
-/** Incoming connections allowed in the handshake at once (libtorrent's half-open limit is similar). */
-export const MAX_INCOMING_HANDSHAKES = 32;
-
-export interface SessionSettings {
-  downloadDir: string;
-  listenPort: number;
-  maxConnections: number;
-  maxConnectionsPerTorrent: number;
-  maxUploadRate: number;
-  maxDownloadRate: number; // bytes/s, 0 = unlimited
-  seedRatioLimit: number; // 0 = none
-  seedTimeLimit: number; // seconds, 0 = none
-  startPaused: boolean;
-  /** MSE/PE: 'prefer' dials encrypted and falls back to plaintext; incoming peers may use either. */
-  encryption: EncryptionPolicy;
-  /** uTP (BEP 29) on the listen port's number: dials try it first (TCP if unanswered), incoming accepted. */
-  utp: boolean;
-}
-
-export interface SessionOptions {
-  stateDir: string;
-  settings?: Partial<SessionSettings>;
-  listenHost?: string;
-  /** BEP 5 DHT: absent = off. Bootstrap nodes are only what is given here (none by default). */
-  dht?: SessionDhtOptions;
-}
-
-export interface AddTorrentOptions {
-  savePath?: string;
-  paused?: boolean;
-  filePriorities?: FilePriority[];
-  peers?: Array<{ host: string; port: number }>;
-  /** Internal (session-magnet.ts): the magnet this torrent grew from. Its addedAt is kept and
-   *  'torrent:metadata' is emitted instead of a second 'torrent:added'. */
-  fromMagnet?: { addedAt: number };
-}
-
-export type SessionEvents = {
-  'torrent:added': [TorrentSummary];
-  /** A magnet's info dict arrived: the same id is now an ordinary torrent (no second 'torrent:added'). */
-  'torrent:metadata': [TorrentSummary];
-  'torrent:removed': [id: string];
-  'torrent:completed': [TorrentSummary];
-  'torrent:error': [id: string, message: string];
-  'torrent:warning': [id: string, message: string];
-};
-
-export const DEFAULT_SETTINGS: SessionSettings = {
-  downloadDir: resolve('downloads'),
-  listenPort: 6881,
-  maxConnections: 200,
-  maxConnectionsPerTorrent: 50,
-  maxUploadRate: 0,
-  maxDownloadRate: 0,
-  seedRatioLimit: 0,
-  seedTimeLimit: 0,
-  startPaused: false,
-  encryption: 'prefer',
-  utp: true,
-};
+export { DEFAULT_SETTINGS, type AddTorrentOptions, type SessionEvents, type SessionOptions, type SessionSettings } from './session-types.ts';
+export { MAX_INCOMING_HANDSHAKES } from './session-incoming.ts';
 
 const RESUME_FLUSH_MS = 5_000;
 
@@ -109,7 +50,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #flush: NodeJS.Timeout;
   #dirty = new Set<string>();
   #closed = false;
-  #skeys = new SkeyTable();
+  readonly #incoming: IncomingRouter;
   readonly #magnets: MagnetManager;
   #dht: SessionDht | undefined;
 
@@ -126,6 +67,10 @@ export class Session extends EventEmitter<SessionEvents> {
       peerId: this.#peerId, limits: this.#limits, listenPort: () => this.port,
       encryption: () => this.#settings.encryption, utp: () => (this.#settings.utp ? this.#utp : undefined),
     }));
+    this.#incoming = new IncomingRouter({
+      refuse: () => this.#closed || this.#limits.available() === 0, policy: () => this.#settings.encryption,
+      torrents: () => this.#torrents, fetcher: (id) => this.#magnets.fetcher(id),
+    });
     const now = (): number => Date.now();
     this.#tick = setInterval(() => { for (const t of this.#torrents.values()) t.tick(now()); this.#magnets.tick(now()); }, 1000);
     this.#choke = setInterval(() => { for (const t of this.#torrents.values()) t.chokerTick(now()); }, 10_000);
@@ -141,7 +86,7 @@ export class Session extends EventEmitter<SessionEvents> {
     await mkdir(opts.stateDir, { recursive: true });
     const store = new SessionStore(opts.stateDir);
     let session: Session | undefined;
-    const onConnection = (socket: net.Socket): void => { if (session === undefined) socket.destroy(); else session.#incoming(socket); };
+    const onConnection = (socket: net.Socket): void => { if (session === undefined) socket.destroy(); else session.#incoming.accept(socket); };
     // Default: '::' is one dual-stack socket (IPV6_V6ONLY off, Node's default), so IPv4 peers arrive
     // as ::ffff:a.b.c.d; where the host has no IPv6 stack, fall back to IPv4 only.
     let host = opts.listenHost ?? '::';
@@ -218,7 +163,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const next = { ...this.#settings, ...p };
     if (p.listenPort !== undefined && p.listenPort !== this.#settings.listenPort) {
       const old = this.#listener;
-      this.#listener = await listen({ host: this.#listenHost, port: p.listenPort, onConnection: (s) => this.#incoming(s) });
+      this.#listener = await listen({ host: this.#listenHost, port: p.listenPort, onConnection: (s) => this.#incoming.accept(s) });
       await old.close();
     }
     const rebind = next.utp !== this.#settings.utp || this.#utp?.port !== this.#listener.port;
@@ -304,15 +249,6 @@ export class Session extends EventEmitter<SessionEvents> {
       this.emit('torrent:error', t.id, t.error);
     });
     return t;
-  }
-
-  /** The torrent a handshake names: by id, or by any hash it goes by (the v2 swarm of a hybrid). */
-  #torrentFor(hash: Uint8Array): Torrent | undefined {
-    const hex = toHex(hash);
-    const t = this.#torrents.get(hex);
-    if (t !== undefined) return t;
-    for (const x of this.#torrents.values()) if (x.skeys.some((k) => toHex(k) === hex)) return x;
-    return undefined;
   }
 
   #get(id: string): Torrent {
@@ -430,7 +366,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#flushing = true;
     try {
       for (const id of [...this.#dirty]) {
-        const t = this.#torrents.get(id) ?? (force ? undefined : undefined);
+        const t = this.#torrents.get(id);
         this.#dirty.delete(id);
         if (t === undefined || t.status === 'checking') continue;
         try {
@@ -451,39 +387,9 @@ export class Session extends EventEmitter<SessionEvents> {
     await old?.close();
     if (!this.#settings.utp || this.#closed) return;
     try {
-      this.#utp = await UtpSocket.bind({ host: this.#listenHost, port: this.#listener.port, onConnection: (c) => this.#incoming(c) });
+      this.#utp = await UtpSocket.bind({ host: this.#listenHost, port: this.#listener.port, onConnection: (c) => this.#incoming.accept(c) });
     } catch (e) {
       this.emit('torrent:warning', '', `uTP is off: ${e instanceof Error ? e.message : String(e)}`);
     }
-  }
-
-  /** Incoming connections still in the MSE or BitTorrent handshake. */
-  #handshaking = 0;
-
-  #incoming(socket: PeerSocket): void {
-    // Refused before any work when the session is full or too many strangers are mid-handshake:
-    // an MSE handshake costs us a 768-bit modular exponentiation, so accepting without a bound
-    // would let anyone spend our CPU by opening connections.
-    if (this.#closed || this.#limits.available() === 0 || this.#handshaking >= MAX_INCOMING_HANDSHAKES) { socket.destroy(); return; }
-    this.#handshaking++;
-    let counted = true;
-    const settled = (): void => { if (counted) { counted = false; this.#handshaking--; } };
-    socket.once('close', settled);
-    // Plaintext or MSE (told apart by the first bytes); an MSE peer names its torrent by HASH('req2', info-hash).
-    acceptIncoming(socket, { policy: this.#settings.encryption, lookup: (r) => this.#skeys.lookup(r, this.#torrents.values()), timeoutMs: 10_000 })
-      .then(({ stream, skey }) => {
-        // Not chained: the handshake reader must attach in the same tick the stream is handed over.
-        readIncomingHandshake(stream, 10_000).then(({ handshake, leftover }) => {
-          settled();
-          if (skey !== undefined && toHex(skey) !== toHex(handshake.infoHash)) { stream.destroy(); return; }
-          const t = this.#torrentFor(handshake.infoHash);
-          if (t === undefined) {
-            const f = this.#magnets.fetcher(toHex(handshake.infoHash));
-            if (f !== undefined) f.acceptIncoming(stream, handshake, leftover); else stream.destroy();
-            return;
-          }
-          t.acceptIncoming(stream, handshake, leftover);
-        }, () => { settled(); stream.destroy(); });
-      }, () => { settled(); socket.destroy(); });
   }
 }
