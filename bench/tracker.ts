@@ -120,6 +120,19 @@ async function startServer(kind: Kind, port: number, dir: string, heapSamples?: 
   throw new Error(`${kind} did not start on port ${port}`);
 }
 
+/** startServer on a random port, on another one if that was taken (the server exits at once). */
+async function startOnFreePort(kind: Kind, dir: string, heapSamples?: number[]): Promise<{ server: ChildProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = freePort();
+    try {
+      return { server: await startServer(kind, port, dir, heapSamples), port };
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      console.error(`  (${kind} did not start on port ${port}: ${e instanceof Error ? e.message : String(e)}; trying another port)`);
+    }
+  }
+}
+
 async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const gone = new Promise((r) => child.once('exit', r));
@@ -204,8 +217,7 @@ async function main(): Promise<void> {
     console.log(`tracker bench: ${HASHES} info-hashes x ${PEERS_PER_HASH} peers, ${CONNS} HTTP connections / UDP sockets (UDP window ${UDP_WINDOW}), ${WARMUP}+${SECONDS} s per run, numwant 50, 20% seeds`);
 
     for (const kind of kinds) {
-      const port = freePort();
-      const server = await startServer(kind, port, dir);
+      const { server, port } = await startOnFreePort(kind, dir);
       try {
         // tessera-node differs from tessera only in its HTTP server: its UDP run would repeat tessera's.
         for (const mode of MODES.filter((m) => kind !== 'tessera-node' || m !== 'udp')) {
@@ -220,9 +232,8 @@ async function main(): Promise<void> {
     }
 
     // Steady state: a fresh Tessera, MEMORY_SECONDS of keep-alive announces over the same 100k peers.
-    const port = freePort();
     const heap: number[] = [];
-    const server = await startServer('tessera', port, dir, heap);
+    const { server, port } = await startOnFreePort('tessera', dir, heap);
     let steady: LoadResult;
     const rss: number[] = [];
     try {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseAnnounce, parseQuery, parseScrape, percentDecode } from './query.ts';
+import { DEFAULT_QUERY_LIMITS, parseAnnounce, parseQuery, parseScrape, percentDecode, type QueryLimits } from './query.ts';
+import type { AnnounceEvent, AnnounceRequest, Parsed } from './types.ts';
 import { escapeBytes } from '../testing.ts';
 
 const HASH = Buffer.from('0123456789abcdef0123456789abcdef01234567', 'hex');
@@ -120,4 +121,98 @@ test('percentDecode rejects control characters and non-ASCII', () => {
   assert.equal(percentDecode('a\nb', 10), undefined);
   assert.equal(percentDecode('%41%42', 10), 'AB');
   assert.equal(percentDecode('%41%42', 1), undefined);
+});
+
+// The announce parser before it became one pass (parseQuery, then the pairs in order): the model
+// the single-pass parseAnnounce must agree with, result for result and reason for reason.
+const EVENTS_MODEL: Record<string, AnnounceEvent> = { '': 'none', empty: 'none', started: 'started', stopped: 'stopped', completed: 'completed', paused: 'none' };
+function modelParseAnnounce(raw: string, limits: QueryLimits = DEFAULT_QUERY_LIMITS): Parsed<AnnounceRequest> {
+  const q = parseQuery(raw, limits);
+  if (!q.ok) return q;
+  let infoHash: string | undefined;
+  let peerId: string | undefined;
+  let port: number | undefined;
+  let uploaded = 0;
+  let downloaded = 0;
+  let left: number | undefined;
+  let event: AnnounceEvent = 'none';
+  let numwant: number | undefined;
+  let compact = true;
+  let noPeerId = false;
+  const count = (v: string): number | undefined => (/^\d{1,20}$/.test(v) ? Number(v) : undefined);
+  for (const [k, v] of q.value) {
+    switch (k) {
+      case 'info_hash':
+        if (infoHash !== undefined) return { ok: false, reason: 'announce takes one info_hash' };
+        if (v.length !== 20) return { ok: false, reason: 'invalid info_hash: must be 20 bytes' };
+        infoHash = v;
+        break;
+      case 'peer_id':
+        if (v.length !== 20) return { ok: false, reason: 'invalid peer_id: must be 20 bytes' };
+        peerId = v;
+        break;
+      case 'port':
+        if (!/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535) return { ok: false, reason: 'invalid port' };
+        port = Number(v);
+        break;
+      case 'uploaded': case 'downloaded': case 'left': {
+        const n = count(v);
+        if (n === undefined) return { ok: false, reason: `invalid ${k}` };
+        if (k === 'uploaded') uploaded = n; else if (k === 'downloaded') downloaded = n; else left = n;
+        break;
+      }
+      case 'event': {
+        const e = EVENTS_MODEL[v];
+        if (e === undefined || !Object.hasOwn(EVENTS_MODEL, v)) return { ok: false, reason: 'invalid event' };
+        event = e;
+        break;
+      }
+      case 'numwant': {
+        if (!/^-?\d{1,9}$/.test(v)) return { ok: false, reason: 'invalid numwant' };
+        const n = Number(v);
+        numwant = n < 0 ? undefined : n;
+        break;
+      }
+      case 'compact': compact = v !== '0'; break;
+      case 'no_peer_id': noPeerId = v !== '0'; break;
+      default: break;
+    }
+  }
+  if (infoHash === undefined) return { ok: false, reason: 'missing info_hash' };
+  if (peerId === undefined) return { ok: false, reason: 'missing peer_id' };
+  if (port === undefined) return { ok: false, reason: 'missing port' };
+  return { ok: true, value: { infoHash, peerId, port, uploaded, downloaded, left, event, numwant, compact, noPeerId } };
+}
+
+test('property: the one-pass announce parser agrees with decoding every pair first (values and reasons)', () => {
+  const names = fc.constantFrom('info_hash', 'peer_id', 'port', 'uploaded', 'downloaded', 'left', 'event', 'numwant', 'compact', 'no_peer_id',
+    'info%5Fhash', 'p%6Frt', 'key', 'ip', '', '%zz', 'x'.repeat(70), 'caf\u00e9', '__proto__', 'constructor');
+  const values = fc.oneof(
+    fc.constantFrom('', '0', '1', '-1', '-0', '00080', '65535', '65536', '6881', '%36%38%38%31', '%2536', '%30', '%3', '%', '%zz', 'started', 'stopped',
+      'completed', 'paused', 'empty', 'bogus', 'constructor', '123456789', '1234567890', '12345678901234567890', '123456789012345678901',
+      '9007199254740993', '99999999999999999999', '1e5', ' 1', '+1', 'a'.repeat(300), '%41'.repeat(257)),
+    fc.uint8Array({ minLength: 19, maxLength: 21 }).map((b) => escapeBytes(b)),
+    fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => escapeBytes(b)),
+    fc.string({ maxLength: 12 }),
+  );
+  const pair = fc.oneof(
+    fc.tuple(names, values).map(([k, v]) => `${k}=${v}`),
+    names,
+    fc.constantFrom('', '=', '==', 'a=b=c'),
+  );
+  const limits = fc.constantFrom(DEFAULT_QUERY_LIMITS, { maxParams: 3, maxValueBytes: 20, maxScrapeHashes: 1 });
+  fc.assert(fc.property(fc.array(pair, { maxLength: 14 }), limits, (pairs, lim) => {
+    const q = pairs.join('&');
+    assert.deepEqual(parseAnnounce(q, lim), modelParseAnnounce(q, lim), q);
+  }), { numRuns: 5000 });
+  // Well-formed announces (the common case) agree too, including escaped digits and huge counts.
+  fc.assert(fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.uint8Array({ minLength: 20, maxLength: 20 }),
+    fc.integer({ min: 1, max: 65535 }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.integer({ min: -1, max: 999_999_999 }), fc.boolean(),
+    (h, id, port, left, numwant, escape) => {
+      const p = escape ? escapeBytes(Buffer.from(String(port))) : String(port);
+      const q = `info_hash=${escapeBytes(h)}&peer_id=${escapeBytes(id)}&port=${p}&uploaded=0&downloaded=7&left=${left}&numwant=${numwant}&compact=1&event=started`;
+      const r = parseAnnounce(q);
+      assert.deepEqual(r, modelParseAnnounce(q));
+      assert.ok(r.ok);
+    }));
 });
