@@ -12,13 +12,16 @@
 // bucket is the random tie-break. A seed's pick takes the first non-empty
 // bucket: O(buckets) ≤ O(peers), never O(pieces). Availability counts exclude seeds, so in the
 // common "few seeds" swarm there is a single bucket. Block state exists only for pieces being
-// downloaded.
+// downloaded (downloading-piece.ts); open pieces are an O(1) indexed set (open-pieces.ts) and the
+// endgame's duplicate requests are picked from a candidate set (endgame.ts).
 
 import { Bitfield } from '../wire/bitfield.ts';
 import { TesseraError } from '../errors.ts';
 import { Availability, type AvailabilityListener, type PeerHas } from './availability.ts';
 import { RarityBuckets } from './rarity-buckets.ts';
 import { BLOCK_SIZE, DownloadingPiece, type BlockRequest, type Cancel } from './downloading-piece.ts';
+import { OpenPieces } from './open-pieces.ts';
+import { EndgameCandidates } from './endgame.ts';
 
 export { BLOCK_SIZE, type BlockRequest, type Cancel } from './downloading-piece.ts';
 
@@ -61,7 +64,6 @@ export class PiecePicker implements AvailabilityListener {
   #wantedBytes = 0;
   readonly #prio: Uint8Array;
   readonly #random: () => number;
-  readonly #endgameMax: number;
 
   /** Fresh pieces (wanted, not started), by priority and availability. */
   readonly #fresh: RarityBuckets;
@@ -69,13 +71,12 @@ export class PiecePicker implements AvailabilityListener {
   // Pieces being downloaded; "open" ones still have unrequested blocks.
   readonly #dl = new Map<number, DownloadingPiece>();
   readonly #downloading: Bitfield;
-  readonly #open: number[] = [];
-  readonly #openPos: Int32Array;
+  readonly #open: OpenPieces;
   /** Outstanding requests per peer, as block ids (piece * blocksPerPiece + block). */
   readonly #peerReqs = new Map<number, Set<number>>();
   readonly #bpp: number;
-  /** Block ids requested by fewer than endgameMax peers: the endgame's candidates (stale entries are dropped lazily). */
-  readonly #dupable = new Set<number>();
+  /** Blocks requested by fewer peers than the endgame allows: its candidates. */
+  readonly #endgame: EndgameCandidates;
 
   constructor(opts: PiecePickerOptions) {
     const { pieceLength, totalLength } = opts;
@@ -88,14 +89,14 @@ export class PiecePicker implements AvailabilityListener {
     this.totalLength = totalLength;
     this.#bpp = Math.ceil(pieceLength / BLOCK_SIZE);
     this.#random = opts.random ?? Math.random;
-    this.#endgameMax = Math.max(1, opts.endgameMaxRequesters ?? 2);
+    this.#endgame = new EndgameCandidates(Math.max(1, opts.endgameMaxRequesters ?? 2), this.#bpp);
     this.#have = opts.have ? opts.have.clone() : new Bitfield(n);
     if (this.#have.length !== n) throw new TesseraError('BAD_ARGUMENT', `have bitfield of ${this.#have.length}, expected ${n}`);
     this.#wanted = new Bitfield(n);
     this.#downloading = new Bitfield(n);
     this.#prio = new Uint8Array(n);
     this.#fresh = new RarityBuckets(n, MAX_PRIO);
-    this.#openPos = new Int32Array(n).fill(-1);
+    this.#open = new OpenPieces(n);
     this.availability = new Availability(n, this);
     this.setPriorities(opts.priorities ?? new Uint8Array(n).fill(2));
   }
@@ -186,7 +187,7 @@ export class PiecePicker implements AvailabilityListener {
         if (!Number.isInteger(p) || !this.#wanted.get(p) || !has(p)) continue;
         if (this.#fresh.has(p)) this.#start(p);
         const dl = this.#dl.get(p);
-        if (dl && this.#openPos[p] !== -1) this.#take(p, dl, peerKey, max, out);
+        if (dl && this.#open.has(p)) this.#take(p, dl, peerKey, max, out);
       }
       return out;
     }
@@ -194,11 +195,11 @@ export class PiecePicker implements AvailabilityListener {
     // 1. Open pieces, highest priority first.
     for (let prio = MAX_PRIO; prio >= 1 && out.length < max && this.#open.length > 0; prio--) {
       for (let k = 0; k < this.#open.length && out.length < max; ) {
-        const p = this.#open[k] as number;
+        const p = this.#open.at(k);
         const dl = this.#dl.get(p);
         if (dl && this.#prio[p] === prio && has(p)) {
           this.#take(p, dl, peerKey, max, out);
-          if (this.#openPos[p] === -1) continue; // removed by swap: slot k now holds another piece
+          if (!this.#open.has(p)) continue; // removed by swap: slot k now holds another piece
         }
         k++;
       }
@@ -212,7 +213,7 @@ export class PiecePicker implements AvailabilityListener {
       this.#take(p, dl, peerKey, max, out);
     }
     // 3. Endgame: duplicate requests for blocks other peers are slow to deliver.
-    if (out.length < max && this.isEndgame) this.#pickEndgame(has, peerKey, max, out);
+    if (out.length < max && this.isEndgame) this.#endgame.pick(this.#dl, this.#prio, has, peerKey, this.#reqsOf(peerKey), max, out);
     return out;
   }
 
@@ -236,8 +237,8 @@ export class PiecePicker implements AvailabilityListener {
       if (r !== peerKey) result.cancels.push({ peerKey: r, piece, begin, length });
     }
     dl.markReceived(b, peerKey);
-    this.#dupable.delete(id);
-    if (dl.free === 0) this.#openRemove(piece);
+    this.#endgame.forget(id);
+    if (dl.free === 0) this.#open.remove(piece);
     result.accepted = true;
     result.pieceComplete = dl.received === dl.blocks;
     return result;
@@ -305,8 +306,8 @@ export class PiecePicker implements AvailabilityListener {
     }
     // Open pieces of skipped files get no new requests; they come back if unskipped.
     for (const [p, dl] of this.#dl) {
-      if (this.#prio[p] === 0) this.#openRemove(p);
-      else if (dl.free > 0) this.#openAdd(p);
+      if (this.#prio[p] === 0) this.#open.remove(p);
+      else if (dl.free > 0) this.#open.add(p);
     }
   }
 
@@ -340,69 +341,38 @@ export class PiecePicker implements AvailabilityListener {
     const dl = new DownloadingPiece(size);
     this.#dl.set(piece, dl);
     this.#downloading.set(piece);
-    this.#openAdd(piece);
+    this.#open.add(piece);
   }
 
-  #take(piece: number, dl: DownloadingPiece, peerKey: number, max: number, out: BlockRequest[]): void {
+  /** The peer's outstanding block ids (created on first use). */
+  #reqsOf(peerKey: number): Set<number> {
     let reqs = this.#peerReqs.get(peerKey);
     if (!reqs) {
       reqs = new Set();
       this.#peerReqs.set(peerKey, reqs);
     }
+    return reqs;
+  }
+
+  #take(piece: number, dl: DownloadingPiece, peerKey: number, max: number, out: BlockRequest[]): void {
+    const reqs = this.#reqsOf(peerKey);
     while (out.length < max) {
       const b = dl.takeFree(peerKey);
       if (b < 0) break;
       const id = this.#blockId(piece, b);
       reqs.add(id);
-      if (this.#endgameMax > 1) this.#dupable.add(id);
+      this.#endgame.requested(id);
       out.push({ piece, begin: b * BLOCK_SIZE, length: dl.blockLength(b) });
     }
-    if (dl.free === 0) this.#openRemove(piece);
-  }
-
-  /**
-   * Endgame: ask this peer too for blocks others have outstanding. Candidates come from
-   * #dupable (requested blocks below the requester cap), so a pick costs O(blocks returned +
-   * a bounded number of skipped candidates), not O(blocks being downloaded). A candidate this
-   * peer cannot serve goes to the back of the set, so the next peer starts on fresh ones.
-   */
-  #pickEndgame(has: (i: number) => boolean, peerKey: number, max: number, out: BlockRequest[]): void {
-    let reqs = this.#peerReqs.get(peerKey);
-    if (!reqs) {
-      reqs = new Set();
-      this.#peerReqs.set(peerKey, reqs);
-    }
-    let budget = Math.min(this.#dupable.size, Math.max(16, 2 * max));
-    for (const id of this.#dupable) {
-      if (out.length >= max || budget-- <= 0) break;
-      const p = Math.floor(id / this.#bpp);
-      const b = id - p * this.#bpp;
-      const dl = this.#dl.get(p);
-      if (!dl || !dl.isRequested(b) || dl.requesterCount(b) >= this.#endgameMax) {
-        this.#dupable.delete(id); // stale
-        continue;
-      }
-      if (this.#prio[p] === 0 || !has(p) || dl.hasRequester(b, peerKey)) {
-        this.#dupable.delete(id);
-        this.#dupable.add(id);
-        continue;
-      }
-      dl.addRequester(b, peerKey);
-      if (dl.requesterCount(b) >= this.#endgameMax) this.#dupable.delete(id);
-      reqs.add(id);
-      out.push({ piece: p, begin: b * BLOCK_SIZE, length: dl.blockLength(b) });
-    }
+    if (dl.free === 0) this.#open.remove(piece);
   }
 
   #release(piece: number, dl: DownloadingPiece, b: number, peerKey: number): void {
     if (!dl.removeRequester(b, peerKey)) return;
     const id = this.#blockId(piece, b);
-    if (dl.isRequested(b)) {
-      if (this.#endgameMax > 1) this.#dupable.add(id);
-    } else {
-      this.#dupable.delete(id);
-    }
-    if (dl.isFree(b) && this.#prio[piece] !== 0) this.#openAdd(piece);
+    if (dl.isRequested(b)) this.#endgame.requested(id);
+    else this.#endgame.forget(id);
+    if (dl.isFree(b) && this.#prio[piece] !== 0) this.#open.add(piece);
   }
 
   /** Forget a piece's download state and any requests still pointing at it. */
@@ -412,11 +382,11 @@ export class PiecePicker implements AvailabilityListener {
     for (let b = 0; b < dl.blocks; b++) {
       const id = this.#blockId(piece, b);
       for (const r of dl.requesters(b)) this.#peerReqs.get(r)?.delete(id);
-      this.#dupable.delete(id);
+      this.#endgame.forget(id);
     }
     this.#dl.delete(piece);
     this.#downloading.clear(piece);
-    this.#openRemove(piece);
+    this.#open.remove(piece);
   }
 
   #bucketInsert(piece: number): void {
@@ -426,22 +396,5 @@ export class PiecePicker implements AvailabilityListener {
 
   #bucketRemove(piece: number): void {
     this.#fresh.remove(piece);
-  }
-
-  #openAdd(piece: number): void {
-    if (this.#openPos[piece] !== -1) return;
-    this.#openPos[piece] = this.#open.length;
-    this.#open.push(piece);
-  }
-
-  #openRemove(piece: number): void {
-    const pos = this.#openPos[piece] ?? -1;
-    if (pos === -1) return;
-    const last = this.#open.pop() as number;
-    if (last !== piece) {
-      this.#open[pos] = last;
-      this.#openPos[last] = pos;
-    }
-    this.#openPos[piece] = -1;
   }
 }
