@@ -25,11 +25,38 @@ export interface FastHttpServer {
 
 const REASONS: Record<number, string> = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 431: 'Request Header Fields Too Large', 505: 'HTTP Version Not Supported' };
 
+// The head of a reply up to its Content-Length value, per status and type, as bytes: built once
+// (tracker replies are nearly all "200 text/plain"), copied per reply.
+const heads = new Map<string, Uint8Array>();
+const KEEP_TAIL = Buffer.from('\r\n\r\n', 'latin1');
+const CLOSE_TAIL = Buffer.from('\r\nConnection: close\r\n\r\n', 'latin1');
+
+function headOf(status: number, type: string): Uint8Array {
+  const key = `${status} ${type}`;
+  let h = heads.get(key);
+  if (h === undefined) {
+    h = Buffer.from(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: ${type}\r\nContent-Length: `, 'latin1');
+    if (heads.size < 64) heads.set(key, h); // a handful of (status, type) pairs exist; bound it anyway
+  }
+  return h;
+}
+
+let lastHead: Uint8Array = headOf(200, 'text/plain');
+let lastStatus = 200;
+let lastType = 'text/plain';
+
 function serialize(status: number, type: string, body: Uint8Array | string, close: boolean): Buffer {
+  if (status !== lastStatus || type !== lastType) { lastHead = headOf(status, type); lastStatus = status; lastType = type; }
+  const head = lastHead;
   const bodyLen = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  const head = `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: ${type}\r\nContent-Length: ${bodyLen}\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
-  const out = Buffer.allocUnsafe(head.length + bodyLen);
-  const off = out.write(head, 0, 'latin1');
+  const len = String(bodyLen);
+  const tail = close ? CLOSE_TAIL : KEEP_TAIL;
+  const out = Buffer.allocUnsafe(head.length + len.length + tail.length + bodyLen);
+  out.set(head, 0);
+  let off = head.length;
+  for (let i = 0; i < len.length; i++) out[off++] = len.charCodeAt(i);
+  out.set(tail, off);
+  off += tail.length;
   if (typeof body === 'string') out.write(body, off, 'utf8');
   else out.set(body, off);
   return out;

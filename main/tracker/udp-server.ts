@@ -22,8 +22,14 @@ export interface UdpTracker {
   close(): Promise<void>;
 }
 
+// The last source address parsed: datagrams come in runs from one address (a client's
+// announces, a NAT), so its text form is not parsed again for each one.
+let lastText = '';
+let lastFrom: ReturnType<typeof ipToBytes>;
+
 export function handleDatagram(tracker: Tracker, ids: ConnectionIds, msg: Buffer, rinfo: RemoteInfo): Buffer | undefined {
-  const from = ipToBytes(rinfo.address);
+  if (rinfo.address !== lastText) { lastText = rinfo.address; lastFrom = ipToBytes(rinfo.address); }
+  const from = lastFrom;
   if (from === undefined) return undefined;
   const r = parseUdpRequest(msg);
   switch (r.action) {
