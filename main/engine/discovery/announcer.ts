@@ -2,6 +2,7 @@
 // `started` first, then regular announces every `interval` (never sooner than `min interval`),
 // `completed` once when the download finishes, `stopped` on stop with a short timeout.
 // Tracker failures and warnings are kept per tracker for the UI and emitted as 'warning'.
+// Scrapes (figures for the UI) are scheduled by tracker-scrapes.ts.
 
 import { EventEmitter } from 'node:events';
 import type { TrackerSummary } from '../../../shared/snapshot.ts';
@@ -11,6 +12,7 @@ import { HttpTracker, type HttpTrackerOptions, type TrackerClient } from './http
 import { UdpTracker, type UdpTrackerOptions } from './udp-tracker.ts';
 import { MAX_TRACKERS, TrackerTiers } from './tracker-tiers.ts';
 import type { AnnounceEvent, AnnounceResponse } from './tracker-codec.ts';
+import { TrackerScrapes } from './tracker-scrapes.ts';
 
 export interface AnnouncerInit {
   infoHash: Uint8Array;
@@ -78,10 +80,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
   readonly #retryBaseMs: number;
   readonly #stopTimeoutMs: number;
   readonly #create: (url: string) => TrackerClient | null;
-  readonly #scrapeIntervalMs: number;
-  readonly #firstScrapeDelayMs: number;
-  #scrapeTimer: NodeJS.Timeout | null = null;
-  #scraping: Promise<void> | null = null;
+  readonly #scrapes: TrackerScrapes;
 
   #running = false;
   #timer: NodeJS.Timeout | null = null;
@@ -107,8 +106,10 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
       if (/^udp:/i.test(url)) return new UdpTracker(url, udp);
       return null;
     });
-    this.#scrapeIntervalMs = opts.scrapeIntervalMs ?? 10 * 60_000;
-    this.#firstScrapeDelayMs = opts.firstScrapeDelayMs ?? 1_000;
+    this.#scrapes = new TrackerScrapes({
+      infoHash: init.infoHash, targets: () => this.#trackers.values(), running: () => this.#running, updated: () => this.emit('update'),
+      intervalMs: opts.scrapeIntervalMs ?? 10 * 60_000, firstDelayMs: opts.firstScrapeDelayMs ?? 1_000,
+    });
     this.#tiers = new TrackerTiers(init.tiers);
     for (const { url, tier } of this.#tiers.order()) this.#trackers.set(url, this.#newState(url, tier));
   }
@@ -148,7 +149,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     this.emit('update');
     if (!this.#running) return;
     if (this.#current() === undefined) this.reannounce();
-    if (state.client !== null) void this.#scrapeOne(state, AbortSignal.timeout(15_000)).then(() => this.emit('update'));
+    if (state.client !== null) void this.#scrapes.one(state, AbortSignal.timeout(15_000)).then(() => this.emit('update'));
   }
 
   /** Removes a tracker; one that has us on its list is told `stopped` (best effort, bounded). */
@@ -203,7 +204,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     const wasRunning = this.#running;
     this.#running = false;
     this.#clearTimer();
-    this.#clearScrapeTimer();
+    this.#scrapes.clear();
     this.#abort?.abort(new TesseraError('ABORTED', 'announcer stopped'));
     if (!wasRunning) return this.#stopping;
     const round = this.#round ?? Promise.resolve();
@@ -212,46 +213,8 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
   }
 
   /** Scrape every tracker that supports it; results land in trackers(). Failures are not announce errors. */
-  async scrape(signal?: AbortSignal): Promise<void> {
-    const s = signal ?? AbortSignal.timeout(15_000);
-    await Promise.all([...this.#trackers.values()].map((t) => this.#scrapeOne(t, s)));
-    this.emit('update');
-  }
-
-  async #scrapeOne(t: TrackerState, signal: AbortSignal): Promise<void> {
-    if (t.client === null) return;
-    try {
-      const r = await t.client.scrape([this.#init.infoHash], signal);
-      const e = r.values().next().value;
-      if (e === undefined) return;
-      t.summary.seeders = e.complete;
-      t.summary.leechers = e.incomplete;
-      t.summary.downloaded = e.downloaded;
-      t.summary.scrapedAt = Date.now();
-    } catch {
-      // Many trackers do not scrape; the announce status says what matters.
-    }
-  }
-
-  /** Scrapes soon after the first answered announce, then every scrapeIntervalMs while running. */
-  #planScrapes(): void {
-    if (this.#scrapeTimer !== null || !this.#running) return;
-    const run = (): void => {
-      if (!this.#running || this.#scraping !== null) return;
-      this.#scraping = this.scrape().finally(() => { this.#scraping = null; });
-    };
-    this.#scrapeTimer = setTimeout(() => {
-      run();
-      this.#scrapeTimer = setInterval(run, this.#scrapeIntervalMs);
-      this.#scrapeTimer.unref();
-    }, this.#firstScrapeDelayMs);
-    this.#scrapeTimer.unref();
-  }
-
-  #clearScrapeTimer(): void {
-    // clearTimeout and clearInterval are interchangeable in Node.
-    if (this.#scrapeTimer !== null) clearTimeout(this.#scrapeTimer);
-    this.#scrapeTimer = null;
+  scrape(signal?: AbortSignal): Promise<void> {
+    return this.#scrapes.all(signal);
   }
 
   trackers(): TrackerSummary[] {
@@ -373,7 +336,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     if (r.downloaded !== undefined) s.downloaded = r.downloaded;
     s.peersReceived += r.peers.length;
     this.#tiers.promote(t.url);
-    this.#planScrapes();
+    this.#scrapes.plan();
     this.emit('update');
     if (r.peers.length > 0) this.emit('peers', r.peers);
   }
@@ -402,7 +365,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
   close(): void {
     this.#running = false;
     this.#clearTimer();
-    this.#clearScrapeTimer();
+    this.#scrapes.clear();
     for (const t of this.#trackers.values()) t.client?.close();
   }
 }
