@@ -2,10 +2,13 @@
 // TCP socket. The datagram I/O is injected: `send` puts a packet on the wire, the multiplexer calls
 // `receive` with each packet routed here. Reliability: a send buffer of numbered packets kept until
 // acked (fast retransmit after 3 duplicate acks or 3 selective acks past a hole, timeout resend with
-// backoff), a bounded reorder buffer on the receive side, LEDBAT for the window.
+// backoff), a bounded reorder buffer on the receive side (reorder-buffer.ts), LEDBAT for the window
+// (congestion.ts). Application bytes wait in send-queue.ts until the window lets a packet out.
 import { Duplex } from 'node:stream';
 import { TesseraError } from '../../errors.ts';
 import { Ledbat } from './congestion.ts';
+import { ReorderBuffer } from './reorder-buffer.ts';
+import { SendQueue } from './send-queue.ts';
 import {
   HEADER_SIZE, ST_DATA, ST_FIN, ST_RESET, ST_STATE, ST_SYN, buildSack, encodeHeader, sackedSeqs, seqDiff, seqLess,
   type Packet, type PacketType,
@@ -78,14 +81,11 @@ export class UtpConnection extends Duplex {
   #lastAckNr = -1;
   #dupAcks = 0;
   #cwndLimited = false;
-  #queue: Buffer[] = [];
-  #queued = 0;
+  readonly #queue = new SendQueue();
   #heldWrite: (() => void) | undefined;
   #finPending: (() => void) | undefined;
   #finSent = false;
-  #reorder = new Map<number, Uint8Array>();
-  #reorderBytes = 0;
-  #eofSeq: number | undefined;
+  readonly #reorder = new ReorderBuffer({ maxAhead: MAX_REORDER, maxBytes: RECV_BUFFER });
   #ackScheduled = false;
   #flushScheduled = false;
   #timer: NodeJS.Timeout | undefined;
@@ -128,7 +128,7 @@ export class UtpConnection extends Duplex {
 
   /** Counters for diagnostics and benchmarks. */
   stats(): { cwnd: number; peerWnd: number; inflight: number; outstanding: number; queued: number; rtt: number | undefined; rto: number; ourDelayUs: number; timeouts: number; lost: number } {
-    return { cwnd: this.cc.cwnd, peerWnd: this.#peerWnd, inflight: this.#inflight, outstanding: this.#outgoing.size, queued: this.#queued, rtt: this.cc.rtt, rto: this.cc.rto, ourDelayUs: this.cc.ourDelay, timeouts: this.#timeouts, lost: this.#lost };
+    return { cwnd: this.cc.cwnd, peerWnd: this.#peerWnd, inflight: this.#inflight, outstanding: this.#outgoing.size, queued: this.#queue.bytes, rtt: this.cc.rtt, rto: this.cc.rto, ourDelayUs: this.cc.ourDelay, timeouts: this.#timeouts, lost: this.#lost };
   }
 
   /** Socket API parity: uTP has no Nagle and no keep-alive of its own. */
@@ -137,7 +137,7 @@ export class UtpConnection extends Duplex {
 
   /** Bytes we can still take in: the advertised window. */
   get #recvWindow(): number {
-    return Math.max(0, RECV_BUFFER - this.readableLength - this.#reorderBytes);
+    return Math.max(0, RECV_BUFFER - this.readableLength - this.#reorder.bytes);
   }
 
   // ---- receive path -------------------------------------------------------------------------
@@ -190,7 +190,7 @@ export class UtpConnection extends Duplex {
       this.cc.onAck(acked, this.#cwndLimited);
       this.#armTimer();
       if (this.#outgoing.size === 0 && this.#finSent) this.#finAcked();
-      if (this.#heldWrite !== undefined && this.#queued < SEND_QUEUE_MAX) { const cb = this.#heldWrite; this.#heldWrite = undefined; cb(); }
+      if (this.#heldWrite !== undefined && this.#queue.bytes < SEND_QUEUE_MAX) { const cb = this.#heldWrite; this.#heldWrite = undefined; cb(); }
     } else if (p.type === ST_STATE && p.ackNr === this.#lastAckNr && this.#outgoing.size > 0) {
       // Three duplicate acks: the packet after ackNr is lost.
       if (++this.#dupAcks === 3) {
@@ -221,16 +221,11 @@ export class UtpConnection extends Duplex {
     if (d === 1) {
       this.#deliver(p.type, p.payload);
       // Packets held past the gap now follow in order.
-      for (let next = (this.#ackNr + 1) & 0xffff, held = this.#reorder.get(next); held !== undefined; next = (this.#ackNr + 1) & 0xffff, held = this.#reorder.get(next)) {
-        this.#reorder.delete(next);
-        this.#reorderBytes -= held.length;
-        this.#deliver(next === this.#eofSeq ? ST_FIN : ST_DATA, held);
+      for (let held = this.#reorder.take((this.#ackNr + 1) & 0xffff); held !== undefined; held = this.#reorder.take((this.#ackNr + 1) & 0xffff)) {
+        this.#deliver(held.fin ? ST_FIN : ST_DATA, held.payload);
       }
-    } else if (d > 1 && d <= MAX_REORDER && !this.#reorder.has(p.seqNr)
-      && (this.#eofSeq === undefined || seqLess(p.seqNr, this.#eofSeq)) && this.#reorderBytes + p.payload.length <= RECV_BUFFER) {
-      if (p.type === ST_FIN) this.#eofSeq = p.seqNr;
-      this.#reorder.set(p.seqNr, p.payload);
-      this.#reorderBytes += p.payload.length;
+    } else {
+      this.#reorder.hold(p.seqNr, p.payload, p.type === ST_FIN, d);
     }
     // Duplicates and packets too far ahead are dropped; either way the peer hears where we are.
     this.#scheduleAck();
@@ -257,9 +252,8 @@ export class UtpConnection extends Duplex {
     if (this.state === 'closed') { cb(new TesseraError('IO_ERROR', 'uTP: connection closed')); return; }
     // Copied: the writer may reuse its buffer once called back, and we keep bytes until acked.
     this.#queue.push(Buffer.from(chunk));
-    this.#queued += chunk.length;
     this.#scheduleFlush();
-    if (this.#queued < SEND_QUEUE_MAX) cb(); else this.#heldWrite = () => cb();
+    if (this.#queue.bytes < SEND_QUEUE_MAX) cb(); else this.#heldWrite = () => cb();
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -287,8 +281,8 @@ export class UtpConnection extends Duplex {
       this.#transmit(o);
     }
     this.#cwndLimited = false;
-    while (this.#queued > 0) {
-      const n = Math.min(PAYLOAD_SIZE, this.#queued);
+    while (this.#queue.bytes > 0) {
+      const n = Math.min(PAYLOAD_SIZE, this.#queue.bytes);
       if (this.#outgoing.size >= MAX_OUTSTANDING) return;
       if (this.#inflight + n + HEADER_SIZE > this.#window()) {
         // The peer's window is shut and nothing is in flight: a probe goes out on the timer.
@@ -296,30 +290,13 @@ export class UtpConnection extends Duplex {
         if (this.#inflight === 0) this.#armTimer();
         return;
       }
-      this.#enqueuePacket(ST_DATA, this.#take(n));
+      this.#enqueuePacket(ST_DATA, this.#queue.take(n));
     }
-    if (this.#heldWrite !== undefined && this.#queued < SEND_QUEUE_MAX) { const cb = this.#heldWrite; this.#heldWrite = undefined; cb(); }
-    if (this.#finPending !== undefined && !this.#finSent && this.#queued === 0) {
+    if (this.#heldWrite !== undefined && this.#queue.bytes < SEND_QUEUE_MAX) { const cb = this.#heldWrite; this.#heldWrite = undefined; cb(); }
+    if (this.#finPending !== undefined && !this.#finSent && this.#queue.bytes === 0) {
       this.#finSent = true;
       this.#enqueuePacket(ST_FIN, new Uint8Array(0));
     }
-  }
-
-  #take(n: number): Uint8Array {
-    const head = this.#queue[0] as Buffer;
-    this.#queued -= n;
-    if (head.length === n) { this.#queue.shift(); return head; }
-    if (head.length > n) { this.#queue[0] = head.subarray(n); return head.subarray(0, n); }
-    const out = Buffer.allocUnsafe(n);
-    let o = 0;
-    while (o < n) {
-      const c = this.#queue[0] as Buffer;
-      const k = Math.min(c.length, n - o);
-      c.copy(out, o, 0, k);
-      o += k;
-      if (k === c.length) this.#queue.shift(); else this.#queue[0] = c.subarray(k);
-    }
-    return out;
   }
 
   #enqueuePacket(type: PacketType, payload: Uint8Array): void {
@@ -369,7 +346,7 @@ export class UtpConnection extends Duplex {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.state === 'closed') return;
-    const zeroWindow = this.#outgoing.size === 0 && this.#queued > 0;
+    const zeroWindow = this.#outgoing.size === 0 && this.#queue.bytes > 0;
     if (this.#outgoing.size === 0 && !zeroWindow) return;
     this.#timer = setTimeout(() => this.#onTimeout(), this.cc.rto);
     this.#timer.unref();
@@ -385,7 +362,7 @@ export class UtpConnection extends Duplex {
     this.cc.onTimeout();
     if (this.#outgoing.size === 0) {
       // Zero-window probe: one packet regardless of the advertised window.
-      if (this.#queued > 0) this.#enqueuePacket(ST_DATA, this.#take(Math.min(PAYLOAD_SIZE, this.#queued)));
+      if (this.#queue.bytes > 0) this.#enqueuePacket(ST_DATA, this.#queue.take(Math.min(PAYLOAD_SIZE, this.#queue.bytes)));
       this.#armTimer();
       return;
     }
@@ -413,7 +390,7 @@ export class UtpConnection extends Duplex {
     this.#outgoing.clear();
     this.#lost = 0;
     this.#reorder.clear();
-    this.#queue = [];
+    this.#queue.clear();
     this.#finPending?.();
     cb(err);
   }
