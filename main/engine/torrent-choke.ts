@@ -6,7 +6,9 @@ import type { PeerState } from './peer/peer-state.ts';
 
 const chokers = new WeakMap<ReadonlyMap<number, PeerState>, Choker>();
 
-export function runChoker(peers: ReadonlyMap<number, PeerState>, seeding: boolean, now: number, _rotate: boolean,
+// Called every 10 s and whenever interest changes: the optimistic slot rotates on its own clock
+// (Choker: every 30 s), so running it more often re-ranks the regular slots without rotating.
+export function runChoker(peers: ReadonlyMap<number, PeerState>, seeding: boolean, now: number,
   apply: (peer: PeerState, unchoke: boolean) => void): void {
   let choker = chokers.get(peers);
   if (choker === undefined) {

@@ -30,7 +30,7 @@ export interface ConnectionsHost extends HashesHost {
   readonly status: TorrentStatus;
   readonly paused: boolean;
   readonly maxConnections: number;
-  chokerTick(now: number, rotate?: boolean): void;
+  chokerTick(now: number): void;
 }
 
 /** The torrent's private parts the connections use. */
@@ -134,7 +134,7 @@ export class TorrentConnections {
         t.picker.availability.removePeer(peer.has);
         t.peers.delete(peer.key);
         this.dialer.disconnected(conn.ip, conn.port);
-        if (!peer.amChoking) t.chokerTick(Date.now(), false);
+        if (!peer.amChoking) t.chokerTick(Date.now());
       }
       this.dialer.pump();
     });

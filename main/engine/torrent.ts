@@ -196,7 +196,7 @@ export class Torrent extends EventEmitter<TorrentEvents> {
       peers: this.peers,
       // A v2 magnet requests no piece until its piece layers are in (torrent-hashes.ts).
       downloading: () => this.status === 'downloading' && this.#hashes.ready,
-      interestChanged: (peer) => { if (peer.peerInterested && peer.amChoking) this.chokerTick(Date.now(), false); },
+      interestChanged: (peer) => { if (peer.peerInterested && peer.amChoking) this.chokerTick(Date.now()); },
       misbehaved: (peer, why) => peer.conn.close(`protocol: ${why}`),
       bytesDownloaded: (_peer, n) => this.down.add(n),
       extended: (peer, id, payload) => this.#conns.receiveExtended(peer, id, payload),
@@ -379,8 +379,8 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   }
 
   /** Every 10 s (and when interest changes): who gets an upload slot. */
-  chokerTick(now: number, rotate = true): void {
-    runChoker(this.peers, this.status === 'seeding', now, rotate, (peer, unchoke) => applyChoke(peer, unchoke, now, (p) => this.#uploader.serve(p)));
+  chokerTick(now: number): void {
+    runChoker(this.peers, this.status === 'seeding', now, (peer, unchoke) => applyChoke(peer, unchoke, now, (p) => this.#uploader.serve(p)));
   }
 
   /** Announce stopped, close every peer, flush nothing here (the session writes resume data). */
