@@ -1,4 +1,6 @@
-// npm run bench:download [-- --size MiB --rounds N --piece-log2 L --mode tcp|utp|rc4]
+// npm run bench:download [-- --size MiB --rounds N --piece-log2 L --mode all|tcp|utp|rc4]
+// Default --mode all: the three modes one after the other (each in its own process), then a
+// summary of every ratio. --mode tcp: plaintext TCP (issue 3's benchmark).
 // --mode rc4: every connection is MSE/PE with RC4 (libtorrent with in/out_enc_policy forced and
 // allowed_enc_level rc4, Tessera with encryption 'require'); TCP.
 // --mode utp: every peer, libtorrent's and Tessera's, talks uTP only (libtorrent with TCP off both
@@ -20,8 +22,38 @@ import { makePayload, makeTorrent } from '../main/test-support/engine-fixtures.t
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('usage: npm run bench:download -- [--size MiB] [--rounds N] [--piece-log2 L] [--mode tcp|utp|rc4]');
+  console.log('usage: npm run bench:download -- [--size MiB] [--rounds N] [--piece-log2 L] [--mode all|tcp|utp|rc4]');
   process.exit(0);
+}
+const MODES = ['tcp', 'utp', 'rc4'] as const;
+if (args.indexOf('--mode') < 0 || args[args.indexOf('--mode') + 1] === 'all') {
+  await runAllModes();
+  process.exit(0);
+}
+
+/** Each mode in its own process (inheriting the output), then every ratio line again as a summary. */
+async function runAllModes(): Promise<void> {
+  const rest = args.filter((a, i) => a !== '--mode' && args[i - 1] !== '--mode');
+  const summary: string[] = [];
+  for (const mode of MODES) {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--mode', mode, ...rest], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let title = '';
+    child.stdout.setEncoding('utf8');
+    let pending = '';
+    child.stdout.on('data', (d: string) => {
+      process.stdout.write(d);
+      pending += d;
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (/\(medians of/.test(line)) title = line.trim();
+        if (/throughput ratio/.test(line)) summary.push(`  ${mode.padEnd(3)} ${title.replace(/ \(medians.*$/, '').padEnd(58)} ${line.trim().replace('throughput ratio Tessera/libtorrent: ', 'ratio ')}`);
+      }
+    });
+    const code = await new Promise<number | null>((res) => child.once('exit', res));
+    if (code !== 0) summary.push(`  ${mode}: exited with ${code}`);
+  }
+  console.log(`\nsummary (Tessera/libtorrent, same mode, same run):\n${summary.join('\n')}`);
 }
 const opt = (name: string, def: number): number => {
   const i = args.indexOf(`--${name}`);
@@ -30,7 +62,6 @@ const opt = (name: string, def: number): number => {
   return v;
 };
 const modeAt = args.indexOf('--mode');
-const MODES = ['tcp', 'utp', 'rc4'] as const;
 const MODE: (typeof MODES)[number] = MODES.find((m) => m === (modeAt >= 0 ? args[modeAt + 1] : 'tcp')) ?? ((): never => {
   throw new Error('bad --mode (tcp, utp or rc4)');
 })();
