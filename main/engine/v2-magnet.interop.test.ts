@@ -11,12 +11,13 @@
 // uncle hashes); small files cover the one-piece (no layer) and short-tail cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PYTHON, requireTools } from '../test-support/reference-tools.ts';
 import { LtPeer } from '../test-support/lt-peer.ts';
+import { ltCreateTorrent } from '../test-support/lt-create.ts';
 import { diffFiles, makePayload, waitUntil } from '../test-support/engine-fixtures.ts';
 import { parseTorrent } from './metainfo/parse-torrent.ts';
 import { toHex } from './metainfo/hex.ts';
@@ -28,17 +29,6 @@ const FILES = [
   { path: 'sub/c.bin', size: 40_000 },
   { path: 'd.bin', size: 700_001 },
 ];
-
-const MAKE = `
-import sys, libtorrent as lt
-src, out, kind = sys.argv[1], sys.argv[2], sys.argv[3]
-fs = lt.file_storage()
-lt.add_files(fs, src)
-flags = lt.create_torrent.v2_only if kind == "v2" else 0
-ct = lt.create_torrent(fs, 16384, flags)
-lt.set_piece_hashes(ct, src.rsplit("/", 1)[0])
-open(out, "wb").write(lt.bencode(ct.generate()))
-`;
 
 /** libtorrent leeching from a magnet, dialling Tessera itself; prints 'done' when it seeds. */
 const LEECH = `
@@ -77,9 +67,7 @@ async function setup(kind: 'v2' | 'hybrid'): Promise<Setup> {
   const src = join(dir, 'seed', 'payload');
   await makePayload(src, FILES);
   const torrent = join(dir, 'x.torrent');
-  const r = spawnSync(PYTHON, ['-c', MAKE, src, torrent, kind], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `libtorrent create_torrent failed: ${r.stderr}`);
-  const bytes = new Uint8Array(await readFile(torrent));
+  const bytes = await ltCreateTorrent(src, torrent, kind, 16384);
   const meta = parseTorrent(bytes);
   assert.equal(meta.version, kind);
   assert.ok((meta.pieceLayers?.size ?? 0) >= 2, 'libtorrent wrote piece layers');

@@ -4,12 +4,12 @@
 // length, so the v2 layout has short last pieces. Byte-for-byte file checks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PYTHON, requireTools } from '../test-support/reference-tools.ts';
+import { requireTools } from '../test-support/reference-tools.ts';
 import { LtPeer } from '../test-support/lt-peer.ts';
+import { ltCreateTorrent } from '../test-support/lt-create.ts';
 import { diffFiles, makePayload, waitUntil } from '../test-support/engine-fixtures.ts';
 import { parseTorrent } from './metainfo/parse-torrent.ts';
 import { Session } from './session.ts';
@@ -21,25 +21,12 @@ const FILES = [
   { path: 'd.bin', size: 700_001 },
 ];
 
-const MAKE = `
-import sys, libtorrent as lt
-src, out, kind = sys.argv[1], sys.argv[2], sys.argv[3]
-fs = lt.file_storage()
-lt.add_files(fs, src)
-flags = lt.create_torrent.v2_only if kind == "v2" else 0
-ct = lt.create_torrent(fs, 32768, flags)
-lt.set_piece_hashes(ct, src.rsplit("/", 1)[0])
-open(out, "wb").write(lt.bencode(ct.generate()))
-`;
-
 async function setup(kind: 'v2' | 'hybrid'): Promise<{ dir: string; src: string; torrent: string; bytes: Uint8Array }> {
   const dir = await mkdtemp(join(tmpdir(), `tessera-${kind}-`));
   const src = join(dir, 'seed', 'payload');
   await makePayload(src, FILES);
   const torrent = join(dir, 'x.torrent');
-  const r = spawnSync(PYTHON, ['-c', MAKE, src, torrent, kind], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, `libtorrent create_torrent failed: ${r.stderr}`);
-  const bytes = new Uint8Array(await readFile(torrent));
+  const bytes = await ltCreateTorrent(src, torrent, kind, 32768);
   assert.equal(parseTorrent(bytes).version, kind);
   return { dir, src, torrent, bytes };
 }
