@@ -13,8 +13,9 @@ const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
 const filters = args.filter((a) => !a.startsWith('--'));
 
-// Debian reference peers used by the interop tests (../shared/REFERENCE-PEERS.md).
-const APT_PACKAGES = ['python3-libtorrent', 'mktorrent', 'opentracker', 'transmission-cli', 'aria2', 'chromium'];
+// Debian reference peers used by the interop tests (../shared/REFERENCE-PEERS.md), and wrk, the
+// HTTP load generator of `npm run bench:tracker` (installed alongside; no test needs it).
+const APT_PACKAGES = ['python3-libtorrent', 'mktorrent', 'opentracker', 'transmission-cli', 'aria2', 'chromium', 'wrk'];
 function have(cmd) { return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0; }
 function haveLibtorrent() { return spawnSync('/usr/bin/python3', ['-c', 'import libtorrent'], { stdio: 'ignore' }).status === 0; }
 
