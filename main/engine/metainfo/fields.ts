@@ -1,6 +1,8 @@
 // Typed field access over decoded bencode, each failure naming the field and the reason. Pure.
 import { TesseraError } from '../errors.ts';
-import { keyOf, type BDict, type BValue } from '../bencode/decode.ts';
+import { isDict, keyOf, type BDict, type BValue } from '../bencode/decode.ts';
+
+export { isDict };
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
@@ -8,9 +10,6 @@ export function invalid(field: string, why: string): never {
   throw new TesseraError('METAINFO_INVALID', `${field}: ${why}`);
 }
 
-export function isDict(v: BValue | undefined): v is BDict {
-  return v instanceof Map;
-}
 export function isBytes(v: BValue | undefined): v is Uint8Array {
   return v instanceof Uint8Array;
 }
