@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseHostPort } from './tracker.ts';
 import { httpGet } from '../../tracker/testing.ts';
@@ -36,5 +36,35 @@ test('`tessera tracker` serves until SIGTERM', async () => {
   } finally {
     clearTimeout(killer);
     if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
+
+test('`tessera tracker --rate-limit 1` refuses an address past its burst of 10 with a failure reason', async () => {
+  const bin = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
+  assert.notEqual(spawnSync(process.execPath, [bin, 'tracker', '--rate-limit', 'x'], { encoding: 'utf8', timeout: 20_000 }).status, 0, 'a bad rate is refused');
+  const child = spawn(process.execPath, [bin, 'tracker', '--http', '127.0.0.1:0', '--no-udp', '--rate-limit', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /HTTP announce: (\S+)/.exec(out);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.once('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
+    });
+    const hash = '%AA'.repeat(20);
+    const refused: boolean[] = [];
+    for (let i = 0; i < 12; i++) {
+      const peer = `-TS0001-${String(i).padStart(12, '0')}`;
+      const body = (await httpGet(`${url}?info_hash=${hash}&peer_id=${peer}&port=${6000 + i}&uploaded=0&downloaded=0&left=1&compact=1`)).body.toString('latin1');
+      refused.push(body.includes('failure reason'));
+    }
+    assert.deepEqual(refused.slice(0, 10), Array(10).fill(false), 'the burst is served');
+    assert.ok(refused.slice(10).every(Boolean), 'past the burst: refused');
+  } finally {
+    clearTimeout(killer);
+    child.kill('SIGTERM');
   }
 });

@@ -26,9 +26,12 @@ export function register(program: Command): void {
     .option('--interval <seconds>', 'announce interval asked of clients', '1800')
     .option('--allow <file>', 'serve only the info-hashes in this file (hex, one per line; reloaded on SIGHUP)')
     .option('--trust-proxy <cidr...>', 'believe X-Forwarded-For from these proxy ranges')
-    .action(async (o: { http?: string | boolean; udp?: string | boolean; interval: string; allow?: string; trustProxy?: string[] }) => {
+    .option('--rate-limit <per-second>', 'announces per second allowed per client address (IPv6: per /64), bursts of 10x; off by default')
+    .action(async (o: { http?: string | boolean; udp?: string | boolean; interval: string; allow?: string; trustProxy?: string[]; rateLimit?: string }) => {
       const interval = Number(o.interval);
       if (!Number.isInteger(interval) || interval < 1 || interval > 86_400) throw new ExitError(`bad --interval: ${o.interval}`, 2);
+      const perSecond = o.rateLimit === undefined ? undefined : Number(o.rateLimit);
+      if (perSecond !== undefined && !(Number.isFinite(perSecond) && perSecond > 0 && perSecond <= 1e6)) throw new ExitError(`bad --rate-limit: ${o.rateLimit}`, 2);
       const pick = (v: string | boolean | undefined) => v === false ? undefined : parseHostPort(typeof v === 'string' ? v : String(DEFAULT_PORT));
       const http = pick(o.http);
       const udp = pick(o.udp);
@@ -37,6 +40,7 @@ export function register(program: Command): void {
         ...(http ? { http } : {}), ...(udp ? { udp } : {}), interval,
         ...(o.allow !== undefined ? { allowlistFile: o.allow } : {}),
         ...(o.trustProxy !== undefined ? { trustProxy: o.trustProxy } : {}),
+        ...(perSecond !== undefined ? { rateLimit: { perSecond } } : {}),
         log: (line) => console.error(`tracker: ${line}`),
       });
       if (t.httpUrl) console.log(`HTTP announce: ${t.httpUrl}\nHTTP scrape:   ${t.httpUrl.replace(/announce$/, 'scrape')}\nstats:         ${t.httpUrl.replace(/announce$/, 'stats')} (and /metrics)`);
