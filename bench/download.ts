@@ -78,7 +78,7 @@ const PEER = fileURLToPath(new URL('./lib/tessera-peer.ts', import.meta.url));
 /** Extra node flags for the Tessera peer process, e.g. TESSERA_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
 const NODE_ARGS = (process.env['TESSERA_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
-interface Result { seconds: number; cpu: number }
+interface Result { seconds: number; cpu: number; sys?: number }
 
 function tesseraPeer(argv: string[]): { next: (pred: (e: LtEvent) => boolean) => Promise<LtEvent>; end: () => Promise<void> } {
   const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', PEER, ...argv], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TESSERA_BENCH_TRANSPORT: MODE } });
@@ -136,15 +136,15 @@ async function main(): Promise<void> {
           const l = new LtPeer({ mode: 'leech', torrent, save: out, connect: [`127.0.0.1:${seedPort}`], timeoutSec: TIMEOUT_S, interval: 0.02, ...LT_MODE });
           const e = await l.waitFor((x) => x.event === 'done', TIMEOUT_S * 1000);
           await l.close();
-          lt.push({ seconds: e.seconds ?? NaN, cpu: (e.user ?? 0) + (e.sys ?? 0) });
+          lt.push({ seconds: e.seconds ?? NaN, cpu: (e.user ?? 0) + (e.sys ?? 0), sys: e.sys ?? 0 });
         } else {
           const p = tesseraPeer(['leech', torrent, out, join(out, '.state'), `127.0.0.1:${seedPort}`]);
           const e = await p.next((x) => x.event === 'done');
           await p.end();
-          ts.push({ seconds: e.seconds ?? NaN, cpu: (e.user ?? 0) + (e.sys ?? 0) });
+          ts.push({ seconds: e.seconds ?? NaN, cpu: (e.user ?? 0) + (e.sys ?? 0), sys: e.sys ?? 0 });
         }
         const last = who === 'lt' ? lt[lt.length - 1] : ts[ts.length - 1];
-        if (last) console.log(`  round ${r + 1} ${who === 'lt' ? 'libtorrent' : 'Tessera   '} leech: ${mbps(last).toFixed(1)} MB/s, ${last.seconds.toFixed(2)} s, CPU ${last.cpu.toFixed(2)} s`);
+        if (last) console.log(`  round ${r + 1} ${who === 'lt' ? 'libtorrent' : 'Tessera   '} leech: ${mbps(last).toFixed(1)} MB/s, ${last.seconds.toFixed(2)} s, CPU ${last.cpu.toFixed(2)} s (system ${(last.sys ?? 0).toFixed(2)} s)`);
         await rm(out, { recursive: true, force: true });
       }
     }
