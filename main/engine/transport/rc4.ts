@@ -1,15 +1,12 @@
 // RC4, for BEP-less but universal Message Stream Encryption (MSE/PE). Node 20's OpenSSL 3 only
 // ships 'rc4' in the legacy provider (off by default, and unoptimised there: ~50 MB/s measured),
 // so the cipher is ours: bulk data goes through rc4.wat compiled to WebAssembly (8 keystream bytes
-// per 64-bit XOR, ~2.5x this file's TypeScript loop, measured in bench/mse.ts), short buffers and
+// per 64-bit XOR: ~2.5x a 4-bytes-per-XOR TypeScript loop, ~4x the textbook loop below; see
+// bench/mse.ts), short buffers and
 // hosts without WebAssembly through the TypeScript loop below. Both keep the same state (S, i, j)
 // in this object, so a stream may switch between them call by call. Buffers are transformed in place.
 import { Rc4Wasm } from './rc4-wasm.ts';
 
-/** Little-endian hosts can XOR four keystream bytes as one 32-bit word (byte k lands in bits 8k). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-/** Below this many bytes the word path's alignment bookkeeping and view cost more than they save. */
-const WORD_MIN = 32;
 /** From this many bytes the WebAssembly path's call and copies pay off. */
 const WASM_MIN = 256;
 
@@ -67,61 +64,13 @@ export class Rc4 {
       return buf;
     }
     // A plain Uint8Array view keeps the loops monomorphic whether callers pass Buffers or Uint8Arrays.
+    // Short buffers (MSE handshake fields, small messages) and hosts without WebAssembly: the
+    // textbook loop. A plain Uint8Array view keeps it monomorphic for Buffers and Uint8Arrays.
     const b = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     const s = this.#state;
     let i = s[256] as number;
     let j = s[257] as number;
-    let k = start;
-    // Byte path up to 4-byte alignment (or for everything, when short or big-endian).
-    const head = LITTLE_ENDIAN && end - start >= WORD_MIN ? (4 - ((b.byteOffset + k) & 3)) & 3 : end - start;
-    for (const stop = k + head; k < stop; k++) {
-      i = (i + 1) & 0xff;
-      const si = s[i] as number;
-      j = (j + si) & 0xff;
-      const sj = s[j] as number;
-      s[i] = sj;
-      s[j] = si;
-      b[k] = (b[k] as number) ^ (s[(si + sj) & 0xff] as number);
-    }
-    // Word path: four keystream bytes gathered into one 32-bit XOR (one load and store per 4 bytes;
-    // measured ~1.8x the byte loop on V8).
-    const words = (end - k) >>> 2;
-    if (words > 0) {
-      const w = new Uint32Array(b.buffer, b.byteOffset + k, words);
-      for (let n = 0; n < words; n++) {
-        i = (i + 1) & 0xff;
-        let si = s[i] as number;
-        j = (j + si) & 0xff;
-        let sj = s[j] as number;
-        s[i] = sj;
-        s[j] = si;
-        let x = s[(si + sj) & 0xff] as number;
-        i = (i + 1) & 0xff;
-        si = s[i] as number;
-        j = (j + si) & 0xff;
-        sj = s[j] as number;
-        s[i] = sj;
-        s[j] = si;
-        x |= (s[(si + sj) & 0xff] as number) << 8;
-        i = (i + 1) & 0xff;
-        si = s[i] as number;
-        j = (j + si) & 0xff;
-        sj = s[j] as number;
-        s[i] = sj;
-        s[j] = si;
-        x |= (s[(si + sj) & 0xff] as number) << 16;
-        i = (i + 1) & 0xff;
-        si = s[i] as number;
-        j = (j + si) & 0xff;
-        sj = s[j] as number;
-        s[i] = sj;
-        s[j] = si;
-        x |= (s[(si + sj) & 0xff] as number) << 24;
-        w[n] = (w[n] as number) ^ x;
-      }
-      k += words << 2;
-    }
-    for (; k < end; k++) {
+    for (let k = start; k < end; k++) {
       i = (i + 1) & 0xff;
       const si = s[i] as number;
       j = (j + si) & 0xff;
