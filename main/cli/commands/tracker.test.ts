@@ -1,9 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseHostPort } from './tracker.ts';
 import { httpGet } from '../../tracker/testing.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
+
+/** `tessera tracker` on a free loopback port (HTTP only) and its announce URL once it prints it. */
+function startCliTracker(extra: string[]): { child: ChildProcessWithoutNullStreams; url: Promise<string>; killer: NodeJS.Timeout } {
+  const child = spawn(process.execPath, [BIN, 'tracker', '--http', '127.0.0.1:0', '--no-udp', ...extra]);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const url = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /HTTP announce: (\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
+  });
+  return { child, url, killer };
+}
 
 test('HOST:PORT parsing', () => {
   assert.deepEqual(parseHostPort('0.0.0.0:6969'), { host: '0.0.0.0', port: 6969 });
@@ -15,19 +33,9 @@ test('HOST:PORT parsing', () => {
 });
 
 test('`tessera tracker` serves until SIGTERM', async () => {
-  const bin = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'tracker', '--http', '127.0.0.1:0', '--no-udp', '--interval', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const { child, url: announce, killer } = startCliTracker(['--interval', '60']);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /HTTP announce: (\S+)/.exec(out);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.once('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
-    });
+    const url = await announce;
     const st = JSON.parse((await httpGet(url.replace(/announce$/, 'stats'))).body.toString()) as Record<string, number>;
     assert.equal(st.torrents, 0);
     const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
@@ -40,20 +48,10 @@ test('`tessera tracker` serves until SIGTERM', async () => {
 });
 
 test('`tessera tracker --rate-limit 1` refuses an address past its burst of 10 with a failure reason', async () => {
-  const bin = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
-  assert.notEqual(spawnSync(process.execPath, [bin, 'tracker', '--rate-limit', 'x'], { encoding: 'utf8', timeout: 20_000 }).status, 0, 'a bad rate is refused');
-  const child = spawn(process.execPath, [bin, 'tracker', '--http', '127.0.0.1:0', '--no-udp', '--rate-limit', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  assert.notEqual(spawnSync(process.execPath, [BIN, 'tracker', '--rate-limit', 'x'], { encoding: 'utf8', timeout: 20_000 }).status, 0, 'a bad rate is refused');
+  const { child, url: announce, killer } = startCliTracker(['--rate-limit', '1']);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /HTTP announce: (\S+)/.exec(out);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.once('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
-    });
+    const url = await announce;
     const hash = '%AA'.repeat(20);
     const refused: boolean[] = [];
     for (let i = 0; i < 12; i++) {
