@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one test command (README, .ci/run): installs the Debian reference tools when it can,
-// then runs every *.test.ts under main/, shared/, renderer/ with node's test runner, then e2e.
+// type-checks the tree (tsc), then runs every *.test.ts under main/, shared/, renderer/ with
+// node's test runner, then e2e. A filter skips the type check and e2e.
 //   node scripts/test.mjs            everything
 //   node scripts/test.mjs --unit     unit tests only (no reference tools, no browser)
 //   node scripts/test.mjs <filter>   only test files whose path contains <filter>
@@ -51,9 +52,15 @@ if (unitOnly) files = files.filter((f) => !f.includes('.interop.'));
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 
 let status = 0;
+// The whole tree type-checks (main, the Electron shell and preload, renderer, shared, e2e, bench,
+// scripts): tsx strips types without checking them, so the tests alone would not catch a type error.
+if (!filters.length) {
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) { console.error('[test] type check failed (tsc -p tsconfig.json)'); status = 1; } else console.log('[test] type check: ok');
+}
 if (files.length) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root });
-  status = r.status ?? 1;
+  if (r.status !== 0) status = r.status ?? 1;
 } else {
   console.error('[test] no test files matched');
   status = 1;
