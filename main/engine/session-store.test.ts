@@ -24,15 +24,19 @@ function fakeTorrent(m: Metainfo, savePath: string, have: Bitfield): Torrent {
     haveBitfield: () => have.clone() } as unknown as Torrent;
 }
 
+/** The two-file torrent's data (both files full length, zeros) under dir/dl and a store in dir/state. */
+async function twoFileStore(dir: string): Promise<{ m: Metainfo; save: string; store: SessionStore }> {
+  const save = join(dir, 'dl');
+  await mkdir(join(save, 'p'), { recursive: true });
+  await writeFile(join(save, 'p', 'a'), Buffer.alloc(3 * PL));
+  await writeFile(join(save, 'p', 'b'), Buffer.alloc(3 * PL));
+  return { m: meta(), save, store: new SessionStore(join(dir, 'state')) };
+}
+
 test('snapshot + journal: a piece journaled after the snapshot is kept; changed files are re-checked', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-store-'));
   try {
-    const m = meta();
-    const save = join(dir, 'dl');
-    await mkdir(join(save, 'p'), { recursive: true });
-    await writeFile(join(save, 'p', 'a'), Buffer.alloc(3 * PL));
-    await writeFile(join(save, 'p', 'b'), Buffer.alloc(3 * PL));
-    const store = new SessionStore(join(dir, 'state'));
+    const { m, save, store } = await twoFileStore(dir);
     const have = new Bitfield(6);
     have.set(0); have.set(4);
     const t = fakeTorrent(m, save, have);
@@ -83,12 +87,7 @@ test('a new snapshot folds the journal in; garbage state files load as "no resum
 test('a file complete at snapshot time and modified later is re-checked; an incomplete one is not', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tessera-store-'));
   try {
-    const m = meta();
-    const save = join(dir, 'dl');
-    await mkdir(join(save, 'p'), { recursive: true });
-    await writeFile(join(save, 'p', 'a'), Buffer.alloc(3 * PL));
-    await writeFile(join(save, 'p', 'b'), Buffer.alloc(3 * PL));
-    const store = new SessionStore(join(dir, 'state'));
+    const { m, save, store } = await twoFileStore(dir);
     const have = new Bitfield(6);
     for (const p of [0, 1, 2, 4]) have.set(p); // a complete, b partial
     await store.saveResume(fakeTorrent(m, save, have));
