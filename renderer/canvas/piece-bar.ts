@@ -29,7 +29,7 @@ export function rasterisePieceBar(
     // A piece both had and still flagged downloading counts as had.
     let dl = 0;
     if (had < total) for (let i = first; i < end; i++) if (!testBit(have, i) && testBit(downloading, i)) dl++;
-    mix(row, x, palette, had / total, dl / total);
+    mix(row, x, palette, had, dl, total);
   }
   return row;
 }
@@ -41,10 +41,12 @@ function fill(row: Uint8ClampedArray, from: number, to: number, c: Rgba): void {
   }
 }
 
-function mix(row: Uint8ClampedArray, x: number, p: PiecePalette, fh: number, fd: number): void {
-  const fm = 1 - fh - fd;
+// Integer weights divided once: the same counts always give the same byte (fractions like
+// 1 - h/t - d/t round differently at .5 depending on the order of the float operations).
+function mix(row: Uint8ClampedArray, x: number, p: PiecePalette, had: number, dl: number, total: number): void {
+  const missing = total - had - dl;
   const o = x * 4;
   for (let k = 0; k < 4; k++) {
-    row[o + k] = Math.round(p.have[k]! * fh + p.downloading[k]! * fd + p.missing[k]! * fm);
+    row[o + k] = Math.round((p.have[k]! * had + p.downloading[k]! * dl + p.missing[k]! * missing) / total);
   }
 }
