@@ -1,6 +1,10 @@
 // A byte-progress bar on stderr (bytes, rate, ETA), shown only when stderr is a TTY, so piped
 // and --json output stays clean. Shared by every command that hashes or transfers.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
+
+// Loaded only when a bar is shown: piped runs (and every command that only formats bytes) skip it.
+const loadCliProgress = (): typeof CliProgress => createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -25,6 +29,7 @@ export function byteProgress(label: string, opts: { enabled?: boolean; stream?: 
   const stream = opts.stream ?? process.stderr;
   if (!(opts.enabled ?? stream.isTTY)) return { update() {}, stop() {} };
   const started = Date.now();
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar({
     stream,
     hideCursor: true,

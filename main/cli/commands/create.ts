@@ -59,16 +59,18 @@ export function register(program: Command): void {
       if (f.comment !== undefined) opts.comment = f.comment;
       if (f.createdBy !== undefined) opts.createdBy = f.createdBy;
       // Loaded here, not at start-up, so other subcommands do not pay for the hashing modules.
-      const [{ createTorrent }, { byteProgress }, { describeTorrent }] = await Promise.all([
-        import('../../engine/metainfo/create-torrent.ts'), import('../progress.ts'), import('./info.ts')]);
+      const [{ createTorrent }, { byteProgress }, { describeTorrent }, { cliHashPool }] = await Promise.all([
+        import('../../engine/metainfo/create-torrent.ts'), import('../progress.ts'), import('./info.ts'), import('../hash-pool.ts')]);
+      const pool = cliHashPool();
       const bar = byteProgress('hashing');
       const ac = new AbortController();
       const onSig = (): void => ac.abort();
       process.once('SIGINT', onSig);
       let result;
       try {
-        result = await createTorrent(src, opts, { signal: ac.signal, onProgress: (d, t) => bar.update(d, t) });
+        result = await createTorrent(src, { ...opts, pool }, { signal: ac.signal, onProgress: (d, t) => bar.update(d, t) });
       } finally {
+        void pool.close();
         bar.stop();
         process.off('SIGINT', onSig);
       }

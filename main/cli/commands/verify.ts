@@ -48,15 +48,18 @@ export function register(program: Command): void {
       const st = await stat(f.path).catch(() => null);
       if (!st?.isDirectory()) throw new TesseraError('NOT_FOUND', `--path ${f.path}: not a folder`);
       // Loaded here, not at start-up, so other subcommands do not pay for the hashing modules.
-      const [{ verifyData }, { byteProgress }] = await Promise.all([import('../../engine/storage/verify.ts'), import('../progress.ts')]);
+      const [{ verifyData }, { byteProgress }, { cliHashPool }] = await Promise.all([
+        import('../../engine/storage/verify.ts'), import('../progress.ts'), import('../hash-pool.ts')]);
+      const pool = cliHashPool();
       const bar = byteProgress('verifying');
       const ac = new AbortController();
       const onSig = (): void => ac.abort();
       process.once('SIGINT', onSig);
       let r: VerifyReport;
       try {
-        r = await verifyData(meta, f.path, { signal: ac.signal, onProgress: (d, t) => bar.update(d, t) });
+        r = await verifyData(meta, f.path, { signal: ac.signal, pool, onProgress: (d, t) => bar.update(d, t) });
       } finally {
+        void pool.close();
         bar.stop();
         process.off('SIGINT', onSig);
       }

@@ -120,3 +120,58 @@ test('readHash: a worker-side read error rejects that job with IO_ERROR and the 
     await pool.close();
   }
 });
+
+test('main-thread lane: the same digests as the workers, shares the jobs, read errors reject only that job', async () => {
+  const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-lane-'));
+  const pool = new HashPool({ threads: 1, mainThread: true });
+  try {
+    assert.equal(pool.lanes, 2);
+    const file = path.join(dir, 'data.bin');
+    const data = new Uint8Array(40 * 16384).map((_, i) => (i * 31) & 0xff);
+    await writeFile(file, data);
+    const pl = 16384;
+    await pool.ready();
+    // 40 one-piece jobs queued at once: the worker takes two at a time, the main lane the rest.
+    const jobs = Array.from({ length: 40 }, (_, i) =>
+      pool.readHash([{ path: file, pos: i * pl, len: pl, avail: pl, blocks: true, strict: true }], pl, true));
+    const out = await Promise.all(jobs);
+    out.forEach((r, i) => {
+      const piece = data.subarray(i * pl, (i + 1) * pl);
+      assert.equal(hex(r.pieces!), createHash('sha1').update(piece).digest('hex'));
+      assert.equal(hex(r.blocks[0]!), createHash('sha256').update(piece).digest('hex'));
+    });
+    assert.ok(pool.mainLaneJobs > 0 && pool.mainLaneJobs < 40, `main lane ran ${pool.mainLaneJobs} of 40 jobs`);
+    const workersOnly = new HashPool({ threads: 1 });
+    try {
+      assert.equal(hex(await pool.sha1Pieces(data, 5000)), hex(await workersOnly.sha1Pieces(data, 5000)));
+    } finally {
+      await workersOnly.close();
+    }
+    const before = pool.mainLaneJobs;
+    const missing = Array.from({ length: 6 }, () =>
+      pool.readHash([{ path: path.join(dir, 'missing'), pos: 0, len: 10, avail: 10, blocks: false, strict: true }], pl, true));
+    for (const m of await Promise.allSettled(missing)) {
+      assert.ok(m.status === 'rejected' && m.reason instanceof TesseraError && m.reason.code === 'IO_ERROR' && /ENOENT/.test(m.reason.message));
+    }
+    assert.ok(pool.mainLaneJobs > before, 'some of the failing reads ran on the main lane');
+    assert.equal(pool.pending, 0);
+  } finally {
+    await pool.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('main-thread lane: jobs do not wait for a worker that is still booting', async () => {
+  const pool = new HashPool({ threads: 1, mainThread: true });
+  try {
+    // Nothing warmed: the worker spawned for this job needs tens of ms to start; the main lane runs it now.
+    const d = new Uint8Array(1000).fill(7);
+    assert.equal(hex(await pool.sha1(d)), createHash('sha1').update(d).digest('hex'));
+    assert.equal(pool.mainLaneJobs, 1);
+  } finally {
+    await pool.close();
+  }
+});

@@ -1,10 +1,16 @@
 // A small pool of worker_threads hashing SHA-1/SHA-256 off the event loop (ARCHITECTURE.md:
 // "hashing off the event loop"). Each worker keeps up to two jobs queued so it never idles
 // between messages; idle workers are unref'd so they never keep the process alive.
+// Optionally the calling thread is a lane too (`mainThread`): for a short-lived CLI process
+// whose event loop has nothing else to do, it hashes from the first millisecond while a worker
+// takes 60-100 ms to boot, and on two cores one worker plus this lane leaves a core's worth of
+// worker start-up unpaid. Never for the engine, whose event loop serves peers.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import { TesseraError } from '../errors.ts';
-import { WORKER_SOURCE } from './worker-source.ts';
+import { mainThreadOps, WORKER_SOURCE, type RunOp } from './worker-source.ts';
 
 export type HashOp = 'sha1' | 'sha256' | 'sha1-pieces' | 'sha256-blocks' | 'read-hash';
 
@@ -39,19 +45,36 @@ interface Job {
 interface Slot {
   worker: Worker;
   inflight: Map<number, Job>;
+  /** The worker runs JS (its 'online' event). Until then, with a main-thread lane, jobs wait for that lane instead. */
+  online: boolean;
 }
 
 const PER_WORKER = 2;
 
+export interface HashPoolOptions {
+  /** Worker threads (default: one per core). */
+  threads?: number;
+  /** Also run jobs synchronously on the calling thread, between its event-loop turns. */
+  mainThread?: boolean;
+}
+
 export class HashPool {
   readonly threads: number;
+  /** Jobs that can run at once: the workers plus the main-thread lane if there is one. */
+  readonly lanes: number;
   private slots: Slot[] = [];
   private queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  private mainOps: RunOp | null;
+  private mainScheduled = false;
+  /** Jobs the main-thread lane has run (for tests and benchmarks). */
+  mainLaneJobs = 0;
 
-  constructor(opts: { threads?: number } = {}) {
+  constructor(opts: HashPoolOptions = {}) {
     this.threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 64));
+    this.mainOps = opts.mainThread ? mainThreadOps(fs, createHash) : null;
+    this.lanes = this.threads + (this.mainOps ? 1 : 0);
   }
 
   sha1(data: Uint8Array): Promise<Uint8Array> {
@@ -84,6 +107,17 @@ export class HashPool {
   warm(): void {
     if (this.closed) return;
     while (this.slots.length < this.threads) this.spawn().worker.unref();
+  }
+
+  /** warm(), then resolves once every worker runs (tests, benchmarks). */
+  async ready(): Promise<void> {
+    this.warm();
+    await Promise.all(this.slots.map((s) => s.online ? undefined : new Promise<void>((resolve) => {
+      s.worker.ref(); // an unref'd booting worker would let the process end while we wait
+      const done = (): void => { if (s.inflight.size === 0) s.worker.unref(); resolve(); };
+      s.worker.once('online', done);
+      s.worker.once('exit', done);
+    })));
   }
 
   /** Jobs queued or running. */
@@ -126,7 +160,8 @@ export class HashPool {
 
   private spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
-    const slot: Slot = { worker, inflight: new Map() };
+    const slot: Slot = { worker, inflight: new Map(), online: false };
+    worker.once('online', () => { slot.online = true; this.pump(); });
     worker.on('message', (msg: { id: number; result?: never; error?: string }) => {
       const job = slot.inflight.get(msg.id);
       if (!job) return;
@@ -150,8 +185,13 @@ export class HashPool {
   private pump(): void {
     while (this.queue.length > 0 && !this.closed) {
       let best: Slot | undefined;
-      for (const s of this.slots) if (s.inflight.size < PER_WORKER && (!best || s.inflight.size < best.inflight.size)) best = s;
-      if ((!best || best.inflight.size > 0) && this.slots.length < this.threads) best = this.spawn();
+      for (const s of this.slots) {
+        if (s.inflight.size < PER_WORKER && (s.online || !this.mainOps) && (!best || s.inflight.size < best.inflight.size)) best = s;
+      }
+      if ((!best || best.inflight.size > 0) && this.slots.length < this.threads) {
+        const slot = this.spawn();
+        if (!this.mainOps) best = slot;
+      }
       if (!best) break;
       const job = this.queue.shift() as Job;
       best.inflight.set(job.id, job);
@@ -160,5 +200,24 @@ export class HashPool {
       best.worker.postMessage({ ...job.msg, id: job.id, op: job.op });
     }
     for (const s of this.slots) if (s.inflight.size === 0) s.worker.unref();
+    if (this.mainOps && this.queue.length > 0 && !this.mainScheduled && !this.closed) {
+      this.mainScheduled = true;
+      setImmediate(() => this.runOnMain());
+    }
+  }
+
+  /** One queued job on this thread, then back to the event loop (worker replies, new jobs). */
+  private runOnMain(): void {
+    this.mainScheduled = false;
+    const job = this.closed ? undefined : this.queue.shift();
+    if (job && this.mainOps) {
+      this.mainLaneJobs++;
+      try {
+        job.resolve(this.mainOps({ ...job.msg, op: job.op }).result as never);
+      } catch (e) {
+        job.reject(new TesseraError('IO_ERROR', e instanceof Error ? e.message : String(e)));
+      }
+    }
+    this.pump();
   }
 }

@@ -24,7 +24,7 @@ export interface LayoutHashOptions {
   sha1: boolean;
   /** Bytes per job (rounded to a multiple of the piece length). Default 2 MiB: see bench/create.ts. */
   chunkSize?: number;
-  /** Chunks in flight. Default 3 per pool thread. */
+  /** Chunks in flight. Default 3 per pool lane. */
   depth?: number;
   signal?: AbortSignal;
   /** Called as chunks finish hashing, with the layout bytes done so far (not in order). */
@@ -41,7 +41,7 @@ export async function hashLayout(pool: HashPool, entries: readonly LayoutEntry[]
   const wantBlocks = entries.some((e) => e.blocks);
   if (wantBlocks && pl % BLOCK !== 0) throw new TesseraError('BAD_ARGUMENT', 'v2 piece length must be a multiple of 16 KiB');
   const chunk = Math.max(1, Math.floor((o.chunkSize ?? DEFAULT_CHUNK) / pl)) * pl;
-  const depth = Math.max(2, o.depth ?? pool.threads * 3);
+  const depth = Math.max(2, o.depth ?? pool.lanes * 3);
   const total = entries.reduce((s, e) => s + e.length, 0);
   const starts: number[] = [];
   let acc = 0;

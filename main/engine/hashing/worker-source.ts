@@ -1,22 +1,19 @@
-// The hash worker's code as a plain-JS string, run with `new Worker(src, { eval: true })`: no
-// separate file to locate, so it works the same under tsx and inside an esbuild bundle.
+// The hash jobs' code as plain-JS strings. Workers run it with `new Worker(src, { eval: true })`:
+// no separate file to locate, so it works the same under tsx and inside an esbuild bundle. The
+// pool's optional main-thread lane (HashPool's `mainThread`) instantiates the same ops with
+// `new Function`, so both lanes run one implementation.
 // Jobs: { id, op, ... }. Ops:
 //   sha1 | sha256       { data }: one digest of the whole buffer
 //   sha1-pieces         { data, pieceLength }: SHA-1 of each slice, concatenated (one message per chunk)
 //   sha256-blocks       { data }: SHA-256 of each 16 KiB block, concatenated (BEP 52 merkle leaves)
-//   read-hash           { segs, pieceLength, sha1 }: the worker reads the chunk itself (pread into
+//   read-hash           { segs, pieceLength, sha1 }: the lane reads the chunk itself (pread into
 //                       its own reusable buffer, so the bytes are hashed while still in cache and
 //                       never cross threads), then hashes pieces and/or per-segment 16 KiB blocks.
 //                       segs: [{ path|null, pos, len, avail, blocks, strict }]; null path = zeros.
 // SharedArrayBuffer-backed `data` views are hashed in place, with no copy.
-export const WORKER_SOURCE = String.raw`
-'use strict';
-// Dynamic import works whether the eval'd code runs as CommonJS or as a module (a parent started
-// with --input-type=module makes eval workers ES modules, where require does not exist).
-(async () => {
-const { parentPort } = await import('node:worker_threads');
-const { createHash } = await import('node:crypto');
-const fs = await import('node:fs');
+
+/** Defines `runOp(job) -> { result, transfer }` from the free variables `fs` and `createHash`. */
+const OPS_SOURCE = String.raw`
 function each(data, size, algo, outLen) {
   const n = Math.ceil(data.length / size);
   const out = new Uint8Array(n * outLen);
@@ -78,27 +75,46 @@ function readHash(job) {
   });
   return out;
 }
+function runOp(job) {
+  const d = job.data;
+  switch (job.op) {
+    case 'sha1': return one(new Uint8Array(createHash('sha1').update(d).digest()));
+    case 'sha256': return one(new Uint8Array(createHash('sha256').update(d).digest()));
+    case 'sha1-pieces': return one(each(d, job.pieceLength, 'sha1', 20));
+    case 'sha256-blocks': return one(each(d, 16384, 'sha256', 32));
+    case 'read-hash': {
+      const r = readHash(job);
+      return { result: r, transfer: [r.pieces, ...r.blocks].filter(Boolean).map((u) => u.buffer) };
+    }
+    default: throw new Error('unknown op ' + job.op);
+  }
+}
+function one(u) { return { result: u, transfer: [u.buffer] }; }
+`;
+
+export const WORKER_SOURCE = String.raw`
+'use strict';
+// Dynamic import works whether the eval'd code runs as CommonJS or as a module (a parent started
+// with --input-type=module makes eval workers ES modules, where require does not exist).
+(async () => {
+const { parentPort } = await import('node:worker_threads');
+const { createHash } = await import('node:crypto');
+const fs = await import('node:fs');
+${OPS_SOURCE}
 parentPort.on('message', (job) => {
   try {
-    let result;
-    const d = job.data;
-    switch (job.op) {
-      case 'sha1': result = new Uint8Array(createHash('sha1').update(d).digest()); break;
-      case 'sha256': result = new Uint8Array(createHash('sha256').update(d).digest()); break;
-      case 'sha1-pieces': result = each(d, job.pieceLength, 'sha1', 20); break;
-      case 'sha256-blocks': result = each(d, 16384, 'sha256', 32); break;
-      case 'read-hash': {
-        const r = readHash(job);
-        const transfer = [r.pieces, ...r.blocks].filter(Boolean).map((u) => u.buffer);
-        parentPort.postMessage({ id: job.id, result: r }, transfer);
-        return;
-      }
-      default: throw new Error('unknown op ' + job.op);
-    }
-    parentPort.postMessage({ id: job.id, result }, [result.buffer]);
+    const { result, transfer } = runOp(job);
+    parentPort.postMessage({ id: job.id, result }, transfer);
   } catch (e) {
     parentPort.postMessage({ id: job.id, error: String(e && e.message || e) });
   }
 });
 })();
 `;
+
+export type RunOp = (job: Record<string, unknown>) => { result: unknown; transfer: ArrayBuffer[] };
+
+/** The same ops for the calling thread (synchronous: they block it while they read and hash). */
+export function mainThreadOps(fs: typeof import('node:fs'), createHash: typeof import('node:crypto').createHash): RunOp {
+  return new Function('fs', 'createHash', `'use strict';\n${OPS_SOURCE}\nreturn runOp;`)(fs, createHash) as RunOp;
+}
