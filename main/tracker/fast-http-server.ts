@@ -1,13 +1,14 @@
-// The standalone tracker's HTTP server: node:net plus protocol/http-request.ts instead of
-// node:http. A tracker request is one short GET with no body, so a full HTTP stack (request and
-// response objects, header maps, streams) is most of the cost of answering it; this serves the
-// same http-core.ts logic for a fraction of the CPU. (createTrackerHandler remains the way to
-// mount the tracker in an existing node:http server or framework.)
+// The standalone tracker's HTTP server: TCP connections (tcp-conn.ts: raw libuv handles, or
+// node:net) plus protocol/http-request.ts instead of node:http. A tracker request is one short
+// GET with no body, so a full HTTP stack (request and response objects, header maps, streams)
+// is most of the cost of answering it; this serves the same http-core.ts logic for a fraction
+// of the CPU. (createTrackerHandler remains the way to mount the tracker in an existing
+// node:http server or framework.)
 // Bounds: the head of a request (8 KiB), connections (10,000), idle time (15 s, checked by one
 // sweep of all connections), and pipelined requests (reading pauses while the socket's write
 // buffer is full). A request with a body or a malformed head is answered and the connection closed.
-import { createServer, type Server, type Socket } from 'node:net';
 import { parseRequestHead } from './protocol/http-request.ts';
+import { listenTcp, type TcpConn, type TcpTransport } from './tcp-conn.ts';
 import type { CoreRequest, CoreResponse } from './http-core.ts';
 
 export interface FastHttpOptions {
@@ -16,10 +17,13 @@ export interface FastHttpOptions {
   maxHeadBytes?: number;
   idleTimeoutMs?: number;
   maxConnections?: number;
+  /** Default: raw handles where available (tcp-conn.ts). */
+  transport?: TcpTransport;
 }
 
 export interface FastHttpServer {
   port: number;
+  transport: TcpTransport;
   close(): Promise<void>;
 }
 
@@ -62,31 +66,30 @@ function serialize(status: number, type: string, body: Uint8Array | string, clos
   return out;
 }
 
-/** One open connection: its socket and when it last sent anything (the coarse clock below). */
-interface Conn { socket: Socket; lastSeen: number }
+/** One open connection and when it last sent anything (the coarse clock below). */
+interface Conn { tcp: TcpConn; lastSeen: number; requests: number }
 
-export function startFastHttpServer(core: (r: CoreRequest) => CoreResponse | undefined, opts: FastHttpOptions): Promise<FastHttpServer> {
+export async function startFastHttpServer(core: (r: CoreRequest) => CoreResponse | undefined, opts: FastHttpOptions): Promise<FastHttpServer> {
   const maxHead = opts.maxHeadBytes ?? 8192;
   const idle = opts.idleTimeoutMs ?? 15_000;
   const conns = new Set<Conn>();
   // Idle connections are found by one sweep over all of them, about 10 times per timeout,
-  // instead of a timer per socket: Node re-arms a socket's timer on every read and write, and
-  // one per connection is a measurable part of a one-request connection's cost.
+  // instead of a timer per connection (re-armed on every read and write, one per connection is
+  // a measurable part of a one-request connection's cost).
   let clock = Date.now();
   const tick = Math.max(10, Math.min(1000, Math.floor(idle / 10)));
   const sweeper = setInterval(() => {
     clock = Date.now();
-    for (const c of conns) if (clock - c.lastSeen >= idle) c.socket.destroy();
+    for (const c of conns) if (clock - c.lastSeen >= idle) c.tcp.destroy();
   }, tick).unref();
 
-  const onConnection = (socket: Socket): void => {
-    const conn: Conn = { socket, lastSeen: clock };
+  const onConnection = (tcp: TcpConn): void => {
+    const conn: Conn = { tcp, lastSeen: clock, requests: 0 };
     conns.add(conn);
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => conns.delete(conn));
+    tcp.onClose = () => conns.delete(conn);
     let pending: Buffer | undefined;
     let done = false;
-    socket.on('data', (chunk: Buffer) => {
+    tcp.onData = (chunk: Buffer) => {
       if (done) return;
       conn.lastSeen = clock;
       let buf = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
@@ -106,51 +109,52 @@ export function startFastHttpServer(core: (r: CoreRequest) => CoreResponse | und
           rest = buf.length;
           break;
         }
-        const r = core({ method: h.method, url: h.target, remoteAddress: socket.remoteAddress, forwardedFor: h.forwardedFor, hasBody: h.hasBody });
+        // The first reply on a connection goes out at once anyway; from the second request on
+        // (keep-alive), replies must not wait behind Nagle for the client's delayed ACK.
+        if (++conn.requests === 2) tcp.setNoDelay();
+        const r = core({ method: h.method, url: h.target, remoteAddress: tcp.remoteAddress, forwardedFor: h.forwardedFor, hasBody: h.hasBody });
         close = !h.keepAlive || h.hasBody || (r?.close ?? false);
         replies.push(r === undefined ? serialize(404, 'text/plain', 'not found\n', close) : serialize(r.status, r.type, r.body, close));
         rest = buf.length - h.length;
         if (close) break;
         buf = buf.subarray(h.length);
       }
-      if (replies.length > 0) socket.write(replies.length === 1 ? (replies[0] as Buffer) : Buffer.concat(replies));
+      if (replies.length > 0) tcp.write(replies.length === 1 ? (replies[0] as Buffer) : Buffer.concat(replies));
       if (close) {
         done = true;
         // The common one-request connection (Connection: close, nothing else sent, the reply
-        // already handed to the kernel): close the socket now, as opentracker does. The kernel
-        // still delivers the reply and then a FIN; waiting for the client's FIN instead (end())
-        // costs another wake-up and read per connection. With unread bytes, or a reply still
-        // queued in Node, end() it gracefully: closing then would reset the connection and could
-        // destroy the reply in flight.
-        if (rest === 0 && socket.writableLength === 0) socket.destroy();
-        else socket.end();
+        // already handed to the kernel): close now, as opentracker does. The kernel still
+        // delivers the reply and then a FIN; waiting for the client's FIN instead (end()) costs
+        // another wake-up and read per connection. With unread bytes, or a reply still queued,
+        // end it gracefully: closing then would reset the connection and could destroy the
+        // reply in flight.
+        if (rest === 0 && tcp.queuedBytes === 0) tcp.destroy();
+        else tcp.end();
         return;
       }
       // Pipelined requests answered faster than the client reads: stop reading until it catches up.
-      if (socket.writableNeedDrain) {
-        socket.pause();
-        socket.once('drain', () => socket.resume());
+      if (tcp.queuedBytes > 64 * 1024) {
+        tcp.pause();
+        tcp.onDrain = () => { tcp.onDrain = () => {}; tcp.resume(); };
       }
-    });
+    };
   };
 
-  // noDelay: replies are written whole, one write per read, so Nagle only adds delay; set here,
-  // Node applies it to the accepted handle without a call per socket.
-  const server: Server = createServer({ noDelay: true }, onConnection);
-  server.maxConnections = opts.maxConnections ?? 10_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', (e) => { clearInterval(sweeper); reject(e); });
-    server.listen(opts.port, opts.host, () => {
-      server.removeAllListeners('error');
-      const addr = server.address();
-      resolve({
-        port: typeof addr === 'object' && addr !== null ? addr.port : opts.port,
-        close: () => new Promise<void>((r) => {
-          clearInterval(sweeper);
-          server.close(() => r());
-          for (const c of conns) c.socket.destroy();
-        }),
-      });
-    });
-  });
+  const listenOpts = { host: opts.host, port: opts.port, maxConnections: opts.maxConnections ?? 10_000, ...(opts.transport ? { transport: opts.transport } : {}) };
+  let listener;
+  try {
+    listener = await listenTcp(listenOpts, onConnection);
+  } catch (e) {
+    clearInterval(sweeper);
+    throw e;
+  }
+  return {
+    port: listener.port,
+    transport: listener.transport,
+    close: async () => {
+      clearInterval(sweeper);
+      for (const c of conns) c.tcp.destroy();
+      await listener.close();
+    },
+  };
 }

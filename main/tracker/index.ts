@@ -5,6 +5,7 @@ import { loadAllowlist } from './allowlist.ts';
 import { createTrackerHandler, type TrackerHandlerOptions } from './http-handler.ts';
 import { createHttpCore } from './http-core.ts';
 import { startFastHttpServer, type FastHttpServer } from './fast-http-server.ts';
+import type { TcpTransport } from './tcp-conn.ts';
 import { startUdpTracker, type UdpTracker } from './udp-server.ts';
 import { Tracker } from './tracker.ts';
 
@@ -17,7 +18,8 @@ export { loadAllowlist, parseAllowlist } from './allowlist.ts';
 export { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 
 export interface StartTrackerOptions extends Omit<TrackerHandlerOptions, 'tracker'> {
-  http?: { host: string; port: number };
+  /** transport: the standalone server's TCP layer (tcp-conn.ts); default raw handles where available. */
+  http?: { host: string; port: number; transport?: TcpTransport };
   udp?: { host: string; port: number };
   /** A file of hex info-hashes; reloaded on SIGHUP. */
   allowlistFile?: string;
