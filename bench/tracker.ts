@@ -26,6 +26,19 @@ import { fileURLToPath } from 'node:url';
 import { haveWrk, runWrk, type WrkRun } from './tracker-wrk.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+// The Node servers and the UDP load generator run compiled by esbuild, as `tessera tracker` runs
+// (scripts/cli-bundle.mjs), not under tsx: tsx's on-the-fly transform wraps every function
+// expression in a keep-names call, which on a one-request connection costs several µs.
+// Written under node_modules/.cache so the bundles resolve npm packages from the repo.
+const COMPILED = join(HERE, '..', 'node_modules', '.cache', 'tessera-bench');
+async function compiled(name: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = join(COMPILED, `${name}.mjs`);
+  await build({ entryPoints: [join(HERE, `${name}.ts`)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'silent' });
+  return outfile;
+}
+const SERVER_JS = await compiled('tracker-server');
+const LOAD_JS = await compiled('tracker-load');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = 1;
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
@@ -98,7 +111,7 @@ async function startServer(kind: Kind, port: number, dir: string, heapSamples?: 
     child = spawn(...pinned(SERVER_CPUS, 'opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-d', dir, '-w', '/whitelist.txt']), { stdio: 'ignore' });
   } else {
     const flags = heapSamples !== undefined ? ['--expose-gc'] : [];
-    child = spawn(...pinned(SERVER_CPUS, process.execPath, [...flags, '--import', 'tsx', join(HERE, 'tracker-server.ts'), kind, String(port)]), { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(...pinned(SERVER_CPUS, process.execPath, [...flags, SERVER_JS, kind, String(port)]), { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
@@ -144,7 +157,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 function runLoad(cfg: Record<string, unknown>, timeoutSec: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(...pinned(CLIENT_CPUS, process.execPath, ['--import', 'tsx', join(HERE, 'tracker-load.ts'), JSON.stringify(cfg)]), { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(...pinned(CLIENT_CPUS, process.execPath, [LOAD_JS, JSON.stringify(cfg)]), { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     const t = setTimeout(() => child.kill('SIGKILL'), timeoutSec * 1000);

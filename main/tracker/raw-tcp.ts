@@ -15,6 +15,7 @@ interface Handle {
   onread: (this: Handle, ab: ArrayBuffer | undefined) => void;
   readStart(): number;
   readStop(): number;
+  useUserBuffer(buf: Uint8Array): void;
   writeBuffer(req: WriteReq, data: Uint8Array): number;
   shutdown(req: ShutdownReq): number;
   close(cb?: () => void): void;
@@ -53,7 +54,7 @@ function bindings(): Bindings | null {
     const tcp = binding('tcp_wrap') as { TCP?: unknown; constants?: { SERVER?: unknown } };
     const stream = binding('stream_wrap') as Record<string, unknown>;
     const proto = (tcp.TCP as { prototype?: Record<string, unknown> } | undefined)?.prototype;
-    const methods = ['readStart', 'readStop', 'writeBuffer', 'shutdown', 'close', 'getpeername', 'getsockname', 'setNoDelay', 'bind', 'bind6', 'listen'];
+    const methods = ['readStart', 'readStop', 'useUserBuffer', 'writeBuffer', 'shutdown', 'close', 'getpeername', 'getsockname', 'setNoDelay', 'bind', 'bind6', 'listen'];
     const ok = typeof tcp.TCP === 'function' && typeof tcp.constants?.SERVER === 'number'
       && proto !== undefined && methods.every((m) => typeof proto[m] === 'function')
       && typeof stream.WriteWrap === 'function' && typeof stream.ShutdownWrap === 'function'
@@ -82,26 +83,57 @@ export function rawTcpAvailable(): boolean {
   return bindings() !== null;
 }
 
+const noop = (): void => {};
+/** The handle's connection, for the shared callbacks below (no closures per connection). */
+const CONN = Symbol('tessera.rawConn');
+type OwnedHandle = Handle & { [CONN]?: RawConn | undefined };
+type OwnedWrite = WriteReq & { conn?: RawConn | undefined };
+
+// Every connection reads into this one buffer (useUserBuffer, as net.Socket's `onread` option
+// does): without it libuv allocates 64 KiB per read and Node copies the bytes into a new
+// ArrayBuffer, which showed as malloc and GC time per connection. Safe because onData consumes
+// each chunk before returning (fast-http-server copies what it keeps), and reads are never
+// concurrent: they all run on this thread.
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+// One read callback for every connection: `this` is the handle, as net.js's onStreamRead has it.
+function onRead(this: OwnedHandle): void {
+  const c = this[CONN];
+  if (c === undefined) return;
+  const b = c.b;
+  const n = b.state[b.kReadBytesOrError] as number;
+  if (n > 0) {
+    if (!c.ending) c.onData(READ_BUFFER.subarray(0, n));
+  } else if (n < 0) {
+    c.destroy(); // EOF or a read error: either way this connection is over
+  }
+}
+
+// Completion of a write libuv could not finish at once (`this` is the request).
+function onWriteDone(this: OwnedWrite, status: number): void {
+  const c = this.conn;
+  this.buffer = null;
+  this.conn = undefined;
+  if (c === undefined) return;
+  c.queuedBytes -= this.bytes;
+  if (status < 0) c.destroy();
+  else if (c.queuedBytes === 0 && !c.closed) c.onDrain();
+}
+
 class RawConn implements TcpConn {
-  onData: (chunk: Buffer) => void = () => {};
-  onClose: () => void = () => {};
-  onDrain: () => void = () => {};
+  onData: (chunk: Buffer) => void = noop;
+  onClose: () => void = noop;
+  onDrain: () => void = noop;
   queuedBytes = 0;
-  private closed = false;
+  closed = false;
+  ending = false;
   private reading = true;
-  private ending = false;
   private peer: string | undefined | null = null;
 
-  constructor(private readonly h: Handle, private readonly b: Bindings, private readonly onGone: () => void) {
-    const self = this;
-    h.onread = function onread(ab) {
-      const n = b.state[b.kReadBytesOrError] as number;
-      if (n > 0 && ab !== undefined) {
-        if (!self.ending) self.onData(Buffer.from(ab, b.state[b.kArrayBufferOffset] as number, n));
-      } else if (n < 0) {
-        self.destroy(); // EOF or a read error: either way this connection is over
-      }
-    };
+  constructor(private readonly h: OwnedHandle, readonly b: Bindings, private readonly server: RawServer) {
+    h[CONN] = this;
+    h.onread = onRead;
+    h.useUserBuffer(READ_BUFFER);
     if (h.readStart() !== 0) this.destroy();
   }
 
@@ -115,22 +147,20 @@ class RawConn implements TcpConn {
 
   write(data: Buffer): void {
     if (this.closed || this.ending) return;
-    const req = new this.b.WriteWrap();
+    const req = new this.b.WriteWrap() as OwnedWrite;
     req.handle = this.h;
     req.async = false;
     req.bytes = data.length;
     req.buffer = data; // keeps the bytes alive until libuv has written them
-    const len = data.length;
-    req.oncomplete = (status: number): void => {
-      req.buffer = null;
-      this.queuedBytes -= len;
-      if (status < 0) { this.destroy(); return; }
-      if (this.queuedBytes === 0 && !this.closed) this.onDrain();
-    };
+    req.oncomplete = onWriteDone;
     const err = this.h.writeBuffer(req, data);
     if (err !== 0) { this.destroy(); return; }
-    if (this.b.state[this.b.kLastWriteWasAsync] !== 0) this.queuedBytes += len;
-    else req.buffer = null;
+    if (this.b.state[this.b.kLastWriteWasAsync] !== 0) {
+      req.conn = this;
+      this.queuedBytes += data.length;
+    } else {
+      req.buffer = null;
+    }
   }
 
   pause(): void {
@@ -155,9 +185,10 @@ class RawConn implements TcpConn {
     if (this.closed) return;
     this.closed = true;
     this.h.onread = ignoreRead;
+    this.h[CONN] = undefined;
     this.h.readStop();
     this.h.close();
-    this.onGone();
+    this.server.open--;
     this.onClose();
   }
 
@@ -165,6 +196,8 @@ class RawConn implements TcpConn {
     if (!this.closed) this.h.setNoDelay(true);
   }
 }
+
+interface RawServer { open: number }
 
 export function listenRawTcp(opts: TcpListenOptions, onConnection: (c: TcpConn) => void): Promise<TcpListener> {
   const b = bindings();
@@ -179,13 +212,13 @@ export function listenRawTcp(opts: TcpListenOptions, onConnection: (c: TcpConn) 
   if (err !== 0) return fail('bind', err);
   err = server.listen(511);
   if (err !== 0) return fail('listen', err);
-  let open = 0;
+  const counts: RawServer = { open: 0 };
   let closing = false;
   server.onconnection = (e, client) => {
     if (e !== 0 || client === undefined) return; // EMFILE and the like: the client retries
-    if (closing || open >= opts.maxConnections) { client.close(); return; }
-    open++;
-    onConnection(new RawConn(client, b, () => { open--; }));
+    if (closing || counts.open >= opts.maxConnections) { client.close(); return; }
+    counts.open++;
+    onConnection(new RawConn(client, b, counts));
   };
   const addr: { port?: number } = {};
   server.getsockname(addr);

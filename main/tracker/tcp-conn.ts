@@ -15,7 +15,10 @@ export interface TcpConn {
   readonly remoteAddress: string | undefined;
   /** Bytes handed over for writing that the kernel has not taken yet. */
   readonly queuedBytes: number;
-  /** Set by the owner: a chunk arrived; it closed; everything queued was written. */
+  /**
+   * Set by the owner: a chunk arrived (valid only until onData returns: copy what you keep);
+   * it closed; everything queued was written.
+   */
   onData: (chunk: Buffer) => void;
   onClose: () => void;
   onDrain: () => void;
@@ -24,6 +27,7 @@ export interface TcpConn {
   resume(): void;
   /** Sends what is queued, then a FIN; closes when the peer's FIN arrives (or destroy()). */
   end(): void;
+
   /** Closes now. */
   destroy(): void;
   /** TCP_NODELAY: a connection that serves a second request should not wait for Nagle. */
