@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireTools } from '../test-support/reference-tools.ts';
+import { startOpentracker, type Opentracker } from '../test-support/opentracker.ts';
 import { diffFiles, makePayload, makeTorrent, waitUntil } from '../test-support/engine-fixtures.ts';
 import { parseTorrent } from './metainfo/parse-torrent.ts';
 import { toHex } from './metainfo/hex.ts';
@@ -14,24 +15,7 @@ import { Session } from './session.ts';
 
 const FILES = [{ path: 'one.bin', size: 2 * 1024 * 1024 + 3 }, { path: 'two/three.bin', size: 600_000 }];
 
-/** opentracker on a random port (it needs a fixed one), whitelisting one info-hash; retried on a busy port. */
-async function startOpentracker(dir: string, infoHashHex: string): Promise<{ port: number; proc: ChildProcess }> {
-  const root = join(dir, 'ot');
-  await mkdir(root, { recursive: true });
-  await writeFile(join(root, 'whitelist.txt'), `${infoHashHex}\n`);
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    const proc = spawn('opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-d', root, '-w', '/whitelist.txt'], { stdio: 'ignore' });
-    const died = await new Promise<boolean>((res) => {
-      const t = setTimeout(() => res(false), 400);
-      proc.once('exit', () => { clearTimeout(t); res(true); });
-    });
-    if (!died) return { port, proc };
-  }
-  throw new Error('opentracker did not start');
-}
-
-async function payloadAndTorrent(dir: string, announce: (port: number) => string): Promise<{ src: string; bytes: Uint8Array; torrent: string; ot: { port: number; proc: ChildProcess } }> {
+async function payloadAndTorrent(dir: string, announce: (port: number) => string): Promise<{ src: string; bytes: Uint8Array; torrent: string; ot: Opentracker }> {
   const src = join(dir, 'seed', 'payload');
   await makePayload(src, FILES);
   // The torrent's info-hash does not depend on the announce URL, so make it once to learn the
@@ -39,7 +23,7 @@ async function payloadAndTorrent(dir: string, announce: (port: number) => string
   const torrent = join(dir, 'x.torrent');
   const first = await makeTorrent(src, torrent, { log2Piece: 15 });
   const hash = toHex(parseTorrent(first).infoHashV1 as Uint8Array);
-  const ot = await startOpentracker(dir, hash);
+  const ot = await startOpentracker([hash]);
   await rm(torrent);
   const bytes = await makeTorrent(src, torrent, { log2Piece: 15, trackers: [announce(ot.port)] });
   return { src, bytes, torrent, ot };
@@ -65,7 +49,7 @@ for (const proto of ['http', 'udp'] as const) {
     } finally {
       await leech.close();
       await seed.close();
-      ot.proc.kill('SIGKILL');
+      await ot.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });
@@ -99,7 +83,7 @@ test('Tessera downloads from an aria2 seed found through opentracker', { timeout
   } finally {
     await session.close();
     aria?.kill('SIGKILL');
-    ot.proc.kill('SIGKILL');
+    await ot.stop();
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -2,12 +2,8 @@
 // opentracker serves whitelisted info-hashes only and chroots into -d (../../../../shared/REFERENCE-PEERS.md).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { requireTools } from '../../test-support/reference-tools.ts';
+import { startOpentracker } from '../../test-support/opentracker.ts';
 import { TesseraError } from '../errors.ts';
 import { Announcer } from './announcer.ts';
 import { HttpTracker } from './http-tracker.ts';
@@ -26,54 +22,14 @@ async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Pro
   }
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
-}
-
-interface Running { port: number; proc: ChildProcess; stop: () => Promise<void> }
-
-/** Start opentracker on a random port in 20000–60000, retrying when the port is taken. */
-async function startOpentracker(dir: string): Promise<Running> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    const proc = spawn('opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-d', dir, '-w', '/whitelist.txt'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let exited = false;
-    proc.once('exit', () => { exited = true; });
-    const end = Date.now() + 5000;
-    while (!exited && Date.now() < end && !(await canConnect(port))) await new Promise((r) => setTimeout(r, 50));
-    if (!exited && (await canConnect(port))) {
-      return {
-        port, proc,
-        stop: () => new Promise<void>((resolve) => {
-          if (exited) { resolve(); return; }
-          proc.once('exit', () => resolve());
-          proc.kill('SIGTERM');
-          setTimeout(() => { if (!exited) proc.kill('SIGKILL'); }, 2000).unref();
-        }),
-      };
-    }
-    if (!exited) proc.kill('SIGKILL');
-  }
-  throw new Error('could not start opentracker on any port');
-}
-
 async function withOpentracker(t: TestContext, fn: (port: number, infoHash: Uint8Array) => Promise<void>): Promise<void> {
   if (!requireTools(t, 'opentracker')) return;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-opentracker-'));
   const infoHash = rand(20);
-  await writeFile(path.join(dir, 'whitelist.txt'), `${toHex(infoHash)}\n`, { mode: 0o644 });
-  // opentracker drops root after chroot: mkdtemp's 0700 would hide the whitelist from it.
-  await chmod(dir, 0o755);
-  const ot = await startOpentracker(dir);
+  const ot = await startOpentracker([toHex(infoHash)]);
   try {
     await fn(ot.port, infoHash);
   } finally {
     await ot.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
