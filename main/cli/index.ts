@@ -30,8 +30,11 @@ const commands: Record<string, () => Promise<{ register(p: InstanceType<typeof C
   seed: () => import('./commands/seed.ts'),
   serve: () => import('./commands/serve.ts'),
 };
-const named = commands[process.argv[2] ?? ''];
-for (const mod of await Promise.all(named ? [named()] : Object.values(commands).map((load) => load()))) mod.register(program);
+const first = process.argv[2] ?? '';
+const named = commands[first];
+// `--version` needs no command at all; help and unknown names need them all.
+const needed = named ? [named] : first === '--version' || first === '-V' ? [] : Object.values(commands);
+for (const mod of await Promise.all(needed.map((load) => load()))) mod.register(program);
 
 try {
   await program.parseAsync(process.argv);
