@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LtPeer, type LtEvent } from '../main/test-support/lt-peer.ts';
 import { makePayload, makeTorrent } from '../main/test-support/engine-fixtures.ts';
+import { compiled } from './lib/compiled.ts';
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
@@ -74,14 +75,15 @@ const SIZE = opt('size', UTP ? 100 : 1024) * 1024 * 1024;
 const ROUNDS = opt('rounds', 3);
 const PIECE_LOG2 = opt('piece-log2', 20);
 const TIMEOUT_S = 120;
-const PEER = fileURLToPath(new URL('./lib/tessera-peer.ts', import.meta.url));
+// The Tessera peer runs compiled, as `tessera download` does (lib/compiled.ts says why).
+const PEER = await compiled(fileURLToPath(new URL('./lib/tessera-peer.ts', import.meta.url)));
 /** Extra node flags for the Tessera peer process, e.g. TESSERA_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
 const NODE_ARGS = (process.env['TESSERA_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 interface Result { seconds: number; cpu: number; sys?: number }
 
 function tesseraPeer(argv: string[]): { next: (pred: (e: LtEvent) => boolean) => Promise<LtEvent>; end: () => Promise<void> } {
-  const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', PEER, ...argv], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TESSERA_BENCH_TRANSPORT: MODE } });
+  const child = spawn(process.execPath, [...NODE_ARGS, PEER, ...argv], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TESSERA_BENCH_TRANSPORT: MODE } });
   const events: LtEvent[] = [];
   const waiters: Array<{ pred: (e: LtEvent) => boolean; res: (e: LtEvent) => void }> = [];
   let buf = '';

@@ -24,21 +24,12 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { haveWrk, runWrk, type WrkRun } from './tracker-wrk.ts';
+import { compiled } from './lib/compiled.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-// The Node servers and the UDP load generator run compiled by esbuild, as `tessera tracker` runs
-// (scripts/cli-bundle.mjs), not under tsx: tsx's on-the-fly transform wraps every function
-// expression in a keep-names call, which on a one-request connection costs several µs.
-// Written under node_modules/.cache so the bundles resolve npm packages from the repo.
-const COMPILED = join(HERE, '..', 'node_modules', '.cache', 'tessera-bench');
-async function compiled(name: string): Promise<string> {
-  const { build } = await import('esbuild');
-  const outfile = join(COMPILED, `${name}.mjs`);
-  await build({ entryPoints: [join(HERE, `${name}.ts`)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'silent' });
-  return outfile;
-}
-const SERVER_JS = await compiled('tracker-server');
-const LOAD_JS = await compiled('tracker-load');
+// The Node servers and the UDP load generator run compiled (lib/compiled.ts says why).
+const SERVER_JS = await compiled(join(HERE, 'tracker-server.ts'));
+const LOAD_JS = await compiled(join(HERE, 'tracker-load.ts'));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = 1;
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
