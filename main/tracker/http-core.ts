@@ -5,7 +5,7 @@
 import type { Tracker } from './tracker.ts';
 import { cidrContains, ipToBytes, parseCidr, type Cidr } from './protocol/address.ts';
 import { DEFAULT_QUERY_LIMITS, parseAnnounce, parseScrape, type QueryLimits } from './protocol/query.ts';
-import { encodeAnnounceReply, encodeFailure, encodeScrapeReply } from './protocol/http-reply.ts';
+import { encodeAnnounceReply, encodeFailure, encodeScrapeReply, type AnnounceReply } from './protocol/http-reply.ts';
 import { TesseraError } from '../engine/errors.ts';
 
 export interface HttpCoreOptions {
@@ -112,6 +112,14 @@ export function createHttpCore(tracker: Tracker, options: HttpCoreOptions = {}):
     const a = parsed.value;
     const out = tracker.announce(a, from, 'http', !a.compact && !a.noPeerId);
     if ('refused' in out) return ok(encodeFailure(out.refused));
-    return ok(encodeAnnounceReply({ ...out, interval: tracker.interval, minInterval: tracker.minInterval }, a.compact ? COMPACT : { compact: false, noPeerId: a.noPeerId }));
+    // Built field by field, not spread from `out`: one object shape on the hot path.
+    const reply: AnnounceReply = {
+      interval: tracker.interval, minInterval: tracker.minInterval, complete: out.complete, incomplete: out.incomplete,
+      compact4: out.compact4, compact6: out.compact6,
+    };
+    if (out.ids4 !== undefined) reply.ids4 = out.ids4;
+    if (out.ids6 !== undefined) reply.ids6 = out.ids6;
+    if (out.warning !== undefined) reply.warning = out.warning;
+    return ok(encodeAnnounceReply(reply, a.compact ? COMPACT : { compact: false, noPeerId: a.noPeerId }));
   };
 }
