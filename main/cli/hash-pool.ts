@@ -10,6 +10,3 @@ export function cliHashPool(): HashPool {
   pool ??= new HashPool({ threads: Math.max(1, availableParallelism() - 1), mainThread: true });
   return pool;
 }
-
-/** Commands that hash files: index.ts warms the pool for them. */
-export const HASHING_COMMANDS: ReadonlySet<string> = new Set(['create', 'verify']);

@@ -1,13 +1,16 @@
 // `tessera` — one binary, one file per subcommand under commands/. Errors print one line
 // (no stack trace unless --debug) and set the exit status the command asks for.
-import { cliHashPool, HASHING_COMMANDS } from './hash-pool.ts';
+import { isTesseraError } from '../engine/errors.ts';
+import { ExitError } from './exit-error.ts';
 
-// First, before the rest of the CLI loads: a hashing command's worker boots meanwhile.
-if (HASHING_COMMANDS.has(process.argv[2] ?? '') && !process.argv.includes('--help') && !process.argv.includes('-h')) cliHashPool().warm();
+// First, before the rest of the CLI loads, the hash worker of a command that hashes files: it
+// boots on the other core meanwhile (main/cli/hash-pool.ts).
+const HASHING_COMMANDS = new Set(['create', 'verify']);
+if (HASHING_COMMANDS.has(process.argv[2] ?? '') && !process.argv.includes('--help') && !process.argv.includes('-h')) {
+  (await import('./hash-pool.ts')).cliHashPool().warm();
+}
 
 const { Command, CommanderError } = await import('commander');
-const { isTesseraError } = await import('../engine/errors.ts');
-const { ExitError } = await import('./exit-error.ts');
 
 const program = new Command();
 program
@@ -19,7 +22,7 @@ program
 
 // Each command module exports register(program). Add new subcommands here, one line each. Only
 // the command being run is loaded (start-up time: `create` need not load the engine or the
-// tracker); help, version and unknown names load them all.
+// tracker); help and unknown names load them all.
 const commands: Record<string, () => Promise<{ register(p: InstanceType<typeof Command>): void }>> = {
   tracker: () => import('./commands/tracker.ts'),
   create: () => import('./commands/create.ts'),
