@@ -134,6 +134,7 @@ for (const transport of TRANSPORTS) {
     const core = (): undefined => undefined;
     const srv = await startFastHttpServer(core, { host: '127.0.0.1', port: 0, idleTimeoutMs: 300, transport });
     try {
+      assert.equal(srv.transport, transport, 'the server runs on the transport asked for');
       const started = Date.now();
       const silent = await exchange(srv.port, [], 5000);
       assert.ok(silent.closed, 'a silent connection is closed');
