@@ -119,8 +119,9 @@ export class PieceAssembler {
         sink.failed(piece, picker.onPieceFailed(piece));
         return;
       }
-      // One write at a time per torrent: concurrent pwrites to one file contend on its inode lock
-      // in the kernel (measured: spinning in rwsem, more system time, slower writes).
+      // One piece at a time per torrent: many pieces' pwrites at once contend on the file's inode
+      // lock in the kernel (measured: spinning in rwsem, more system time, slower writes). The
+      // store issues one piece's few calls together (storage/fs-store.ts WRITE_CHUNK).
       const write = this.#writes.then(() => store.write(piece, 0, p.buf));
       this.#writes = write.catch(() => undefined);
       await write;

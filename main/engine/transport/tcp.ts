@@ -48,10 +48,40 @@ function hasOwnReadSink(x: object): x is ReadSinkSource {
   return typeof (x as Partial<ReadSinkSource>).setReadSink === 'function';
 }
 
+/**
+ * Most bytes one socket delivers per event-loop turn. libuv reads a readable socket up to 32
+ * times before it returns to the loop, so from a fast peer one turn could take 32 MiB (~150 ms of
+ * decoding and hashing) while file-write completions and timers wait: measured at the start of a
+ * 1 GiB download, the first piece's write took 240 ms to complete and the download stalled on it.
+ * Past this budget the socket stops reading and resumes in the next turn's check phase.
+ */
+const READ_TURN_BUDGET = 1 << 20;
+/** Bytes each socket has delivered in the current turn; the set is cleared once per turn. */
+const turnBytes = new Map<net.Socket, number>();
+const yielded: net.Socket[] = [];
+let turnScheduled = false;
+
+function nextTurn(): void {
+  turnScheduled = false;
+  turnBytes.clear();
+  // A socket paused meanwhile by its owner (a download limit) stays paused: resume() is theirs.
+  for (const s of yielded.splice(0)) if (!s.destroyed && !s.isPaused()) s.resume();
+}
+
 function onRead(socket: net.Socket, n: number, buf: Uint8Array): boolean {
   const sink = sinks.get(socket);
   if (sink) {
+    const bytes = (turnBytes.get(socket) ?? 0) + n;
+    turnBytes.set(socket, bytes);
+    if (!turnScheduled) {
+      turnScheduled = true;
+      setImmediate(nextTurn);
+    }
     sink(buf.subarray(0, n));
+    if (bytes >= READ_TURN_BUDGET && !socket.destroyed) {
+      yielded.push(socket);
+      return false; // net stops reading (readStop) until resume()
+    }
   } else {
     // No sink yet (or another reader, such as an MSE handshake, uses the stream interface): hand
     // a copy to the ordinary stream machinery so 'data' and read() behave as usual. Its answer is
