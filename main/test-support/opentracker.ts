@@ -1,10 +1,12 @@
 // Debian's opentracker for tests: whitelist-only and chrooted into its folder (see
 // ../shared/REFERENCE-PEERS.md), on a random port in 20000–60000, retried when taken.
-// Ready means it answers an announce for a whitelisted hash: the port accepting connections is
+// Ready means it accepts an announce for a whitelisted hash: the port accepting connections is
 // not enough, because opentracker loads its whitelist in a thread of its own after binding (an
 // announce in that window is "not authorized"), and a port that accepts may belong to another
-// process while ours is failing to bind it. The probe is a `stopped` announce for a peer that was
-// never there, so it adds nobody and counts nothing.
+// process while ours is failing to bind it. The probe must be a `started` announce: a `stopped`
+// one is answered without looking at the whitelist (CI failed on exactly that race). The probe
+// peer is removed again with a `stopped` announce before the tracker is handed out, so tests see
+// an empty swarm.
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
@@ -16,10 +18,10 @@ export interface Opentracker { port: number; announce: string; udpAnnounce: stri
 const escapeHex = (hex: string): string => hex.replace(/../g, (b) => `%${b}`);
 
 /** One HTTP announce; resolves to the reply body, or null when nothing answered in time. */
-function probe(port: number, infoHashHex: string): Promise<string | null> {
-  const path = `/announce?info_hash=${escapeHex(infoHashHex)}&peer_id=-TS0000-probe0000000&port=1&uploaded=0&downloaded=0&left=0&event=stopped&compact=1`;
+function probe(port: number, infoHashHex: string, event: 'started' | 'stopped'): Promise<string | null> {
+  const path = `/announce?info_hash=${escapeHex(infoHashHex)}&peer_id=-TS0000-probe0000000&port=1&uploaded=0&downloaded=0&left=0&event=${event}&numwant=0&compact=1`;
   return new Promise((resolve) => {
-    const req = get({ host: '127.0.0.1', port, path, timeout: 1000 }, (res) => {
+    const req = get({ host: '127.0.0.1', port, path, timeout: 1000, agent: false }, (res) => { // opentracker closes each connection
       let body = '';
       res.setEncoding('latin1');
       res.on('data', (d: string) => { body += d; });
@@ -46,10 +48,11 @@ export async function startOpentracker(infoHashes: string[]): Promise<Opentracke
     const end = Date.now() + 5000;
     let ready = false;
     while (!exited && !ready && Date.now() < end) {
-      const reply = await probe(port, first);
+      const reply = await probe(port, first, 'started');
       ready = reply !== null && reply.startsWith('d') && !reply.includes('failure reason');
       if (!ready) await new Promise((r) => setTimeout(r, 50));
     }
+    if (ready && (await probe(port, first, 'stopped')) === null) ready = false; // take the probe peer out
     if (ready && !exited) {
       return {
         port, announce: `http://127.0.0.1:${port}/announce`, udpAnnounce: `udp://127.0.0.1:${port}/announce`,
