@@ -121,7 +121,7 @@ export class PieceAssembler {
       }
       // One piece at a time per torrent: many pieces' pwrites at once contend on the file's inode
       // lock in the kernel (measured: spinning in rwsem, more system time, slower writes). The
-      // store issues one piece's few calls together (storage/fs-store.ts WRITE_CHUNK).
+      // store writes a piece in a few 128 KiB calls (storage/fs-store.ts WRITE_CHUNK).
       const write = this.#writes.then(() => store.write(piece, 0, p.buf));
       this.#writes = write.catch(() => undefined);
       await write;

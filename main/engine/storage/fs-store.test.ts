@@ -245,3 +245,20 @@ test('a piece larger than one write call (WRITE_CHUNK) lands whole, across a fil
     assert.deepEqual(new Uint8Array(await readFile(path.join(dir, 'b.bin'))), stream.subarray(files[0]!.length));
   });
 });
+
+test('thread-pool writes (inlineWrites: false) land the same bytes as inline ones', async () => {
+  await withDir(async (dir) => {
+    const pl = 1 << 20;
+    const { files, total } = layout([
+      { path: ['a.bin'], length: pl + 3 * WRITE_CHUNK + 100 * 1024 },
+      { path: ['b.bin'], length: pl + 12_345 },
+    ]);
+    const map = new PieceMap(files, pl, total);
+    const store = new FsStore(dir, files, map, { inlineWrites: false });
+    const stream = streamFor(files, total);
+    await writeAll(store, map, stream, [2, 0, 1]);
+    await store.close();
+    assert.deepEqual(new Uint8Array(await readFile(path.join(dir, 'a.bin'))), stream.subarray(0, files[0]!.length));
+    assert.deepEqual(new Uint8Array(await readFile(path.join(dir, 'b.bin'))), stream.subarray(files[0]!.length));
+  });
+});

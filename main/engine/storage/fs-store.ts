@@ -22,9 +22,12 @@ import type { PieceMap } from './piece-map.ts';
 import { safeJoin } from './safe-path.ts';
 import { HandleCache, isCode } from './handle-cache.ts';
 import { TesseraError } from '../errors.ts';
+import { InlineWrites } from './inline-writes.ts';
+import { writeSync } from 'node:fs';
 
 /**
- * Most bytes per write call; a piece's calls are issued together. A large write into the page
+ * Most bytes per write call (inline or through the thread pool, inline-writes.ts says which; in
+ * the pool a piece's calls are issued together). A large write into the page
  * cache makes the kernel allocate large folios for it (ext4 on Linux 6.x), and finding that much
  * contiguous free memory costs when memory is fragmented. Measured on this machine (npm run
  * bench:writes, and leeching 1 GiB from a libtorrent seed with each size in alternation): 1 MiB
@@ -39,6 +42,8 @@ export interface FsStoreOptions {
   maxOpenFiles?: number;
   /** Where pieces' bytes belonging to skipped files go (default `<root>/.tessera.parts`; pass one per torrent). */
   partFile?: string;
+  /** Write pieces on the calling thread while the disk keeps up (inline-writes.ts); default true. */
+  inlineWrites?: boolean;
 }
 
 export interface FileStat {
@@ -63,6 +68,7 @@ export class FsStore {
   #exists: Array<boolean | undefined>;
   /** Paths written since the last sync(). */
   readonly #dirty = new Set<string>();
+  readonly #inline: InlineWrites | null;
   #closed = false;
 
   constructor(root: string, files: readonly TorrentFile[], pieceMap: PieceMap, opts: FsStoreOptions = {}) {
@@ -70,6 +76,7 @@ export class FsStore {
     this.#files = files;
     this.#map = pieceMap;
     this.#cache = new HandleCache(opts.maxOpenFiles ?? 64);
+    this.#inline = opts.inlineWrites === false ? null : new InlineWrites();
     this.#partFile = opts.partFile ?? safeJoin(this.root, ['.tessera.parts']);
     const seen = new Set<string>();
     this.#paths = files.map((f) => {
@@ -276,6 +283,16 @@ export class FsStore {
   async #writeAt(p: string, chunk: Uint8Array, position: number, onCreate: (fh: FileHandle) => Promise<void>): Promise<void> {
     try {
       await this.#cache.use(p, { write: true, create: true, onCreate }, async (fh) => {
+        if (this.#inline?.now) {
+          const t0 = performance.now();
+          for (let done = 0; done < chunk.length;) {
+            const n = writeSync(fh.fd, chunk, done, Math.min(WRITE_CHUNK, chunk.length - done), position + done);
+            if (n <= 0) throw new TesseraError('IO_ERROR', `wrote 0 bytes to ${p}`);
+            done += n;
+          }
+          this.#inline.took(performance.now() - t0);
+          return;
+        }
         // All of a chunk's calls at once: each is a round trip to the thread pool, and one at a
         // time they cost a loop turn each (a turn can be milliseconds while a fast peer streams in).
         const parts: Promise<void>[] = [];
