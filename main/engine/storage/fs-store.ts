@@ -22,7 +22,7 @@ import type { PieceMap } from './piece-map.ts';
 import { safeJoin } from './safe-path.ts';
 import { HandleCache, isCode } from './handle-cache.ts';
 import { TesseraError } from '../errors.ts';
-import { InlineWrites } from './inline-writes.ts';
+import { InlineWrites, inlineWritesAllowed } from './inline-writes.ts';
 import { writeSync } from 'node:fs';
 
 /**
@@ -68,7 +68,9 @@ export class FsStore {
   #exists: Array<boolean | undefined>;
   /** Paths written since the last sync(). */
   readonly #dirty = new Set<string>();
-  readonly #inline: InlineWrites | null;
+  #inline: InlineWrites | null;
+  /** Whether the files' filesystem allows inline writes: decided at the first write. */
+  #inlineChecked = false;
   #closed = false;
 
   constructor(root: string, files: readonly TorrentFile[], pieceMap: PieceMap, opts: FsStoreOptions = {}) {
@@ -282,6 +284,10 @@ export class FsStore {
 
   async #writeAt(p: string, chunk: Uint8Array, position: number, onCreate: (fh: FileHandle) => Promise<void>): Promise<void> {
     try {
+      if (this.#inline && !this.#inlineChecked) {
+        this.#inlineChecked = true;
+        if (!(await inlineWritesAllowed(path.dirname(p)))) this.#inline = null;
+      }
       await this.#cache.use(p, { write: true, create: true, onCreate }, async (fh) => {
         if (this.#inline?.now) {
           const t0 = performance.now();

@@ -15,3 +15,10 @@ test('inline writes: on by default; a slow write sends writes to the pool for th
   now += 1;
   assert.equal(w.now, true, 'back inline after the back-off');
 });
+
+test('inline writes are allowed on the local filesystem under the temp folder (Linux), never on a missing path', async () => {
+  const { tmpdir } = await import('node:os');
+  const { inlineWritesAllowed } = await import('./inline-writes.ts');
+  if (process.platform === 'linux') assert.equal(await inlineWritesAllowed(tmpdir()), true, 'this machine\'s /tmp is ext4 or tmpfs');
+  assert.equal(await inlineWritesAllowed('/no/such/folder/at/all'), false);
+});

@@ -5,10 +5,13 @@
 // 2-core VM: 3.4-4.1 CPU s/GiB written inline vs 3.8-4.9 through the pool, alternating runs.
 // A dedicated writer thread (one message each way per piece) measured no better than the pool.
 //
-// But a write can block: the kernel throttles writers when dirty pages pile up faster than the
-// disk drains them (a slow USB stick, a network share), and a blocked event loop stalls every
-// peer. So a piece whose writes took longer than `slowMs` sends the store to the thread pool for
-// `backoffMs`, after which it tries inline again. Pure: the clock is injected.
+// ARCHITECTURE.md: the engine never blocks on disk. An inline write is a copy into the page
+// cache and waits for no disk, with two exceptions, both handled: the kernel throttles writers
+// when dirty pages pile up faster than the disk drains them (a slow USB stick), so a piece whose
+// writes took longer than `slowMs` sends the store to the thread pool for `backoffMs` (then it
+// tries inline again); and a network filesystem can hang a write outright, so inline writes are
+// used only on local filesystems (inlineWritesAllowed). InlineWrites itself is pure (the clock is
+// injected).
 
 export interface InlineWritesOptions {
   /** A synchronous write taking longer than this (ms) means the disk is pushing back. */
@@ -38,5 +41,24 @@ export class InlineWrites {
   /** How long an inline write took (ms). */
   took(ms: number): void {
     if (ms > this.#slowMs) this.#poolUntil = this.#clock() + this.#backoffMs;
+  }
+}
+
+/**
+ * Linux filesystems whose page-cache writes do not wait on a network (statfs f_type magic numbers):
+ * ext2/3/4, XFS, Btrfs, tmpfs, F2FS, ZFS, bcachefs, overlayfs. A hard-mounted NFS or SMB share
+ * that stops answering would hang a write, and with it the engine: those always use the pool, as
+ * does every other platform and any filesystem not named here.
+ */
+const LOCAL_FILESYSTEMS = new Set([0xef53, 0x58465342, 0x9123683e, 0x01021994, 0xf2f52010, 0x2fc12fc1, 0xca451a4e, 0x794c7630]);
+
+/** Whether `dir` (which must exist) is on a filesystem inline writes are allowed on. */
+export async function inlineWritesAllowed(dir: string): Promise<boolean> {
+  if (process.platform !== 'linux') return false;
+  try {
+    const { statfs } = await import('node:fs/promises');
+    return LOCAL_FILESYSTEMS.has((await statfs(dir)).type);
+  } catch {
+    return false;
   }
 }
