@@ -228,37 +228,22 @@ test('any layout and write order round-trips (property)', async () => {
   });
 });
 
-test('a piece larger than one write call (WRITE_CHUNK) lands whole, across a file boundary', async () => {
-  await withDir(async (dir) => {
-    // 1 MiB pieces; file a ends 100 KiB past a WRITE_CHUNK boundary inside piece 1.
-    const pl = 1 << 20;
-    const { files, total } = layout([
-      { path: ['a.bin'], length: pl + 3 * WRITE_CHUNK + 100 * 1024 },
-      { path: ['b.bin'], length: pl + 12_345 },
-    ]);
-    const map = new PieceMap(files, pl, total);
-    const store = new FsStore(dir, files, map);
-    const stream = streamFor(files, total);
-    await writeAll(store, map, stream, [2, 0, 1]);
-    await store.close();
-    assert.deepEqual(new Uint8Array(await readFile(path.join(dir, 'a.bin'))), stream.subarray(0, files[0]!.length));
-    assert.deepEqual(new Uint8Array(await readFile(path.join(dir, 'b.bin'))), stream.subarray(files[0]!.length));
+for (const inlineWrites of [true, false]) {
+  test(`a piece larger than one write call (WRITE_CHUNK) lands whole, across a file boundary (${inlineWrites ? 'inline' : 'thread pool'})`, async () => {
+    await withDir(async (dir) => {
+      // 1 MiB pieces; file a ends 100 KiB past a WRITE_CHUNK boundary inside piece 1.
+      const pl = 1 << 20;
+      const { files, total } = layout([
+        { path: ['a.bin'], length: pl + 3 * WRITE_CHUNK + 100 * 1024 },
+        { path: ['b.bin'], length: pl + 12_345 },
+      ]);
+      const map = new PieceMap(files, pl, total);
+      const store = new FsStore(dir, files, map, { inlineWrites });
+      const stream = streamFor(files, total);
+      await writeAll(store, map, stream, [2, 0, 1]);
+      await store.close();
+      assert.deepEqual(new Uint8Array(await readFile(path.join(dir, 'a.bin'))), stream.subarray(0, files[0]!.length));
+      assert.deepEqual(new Uint8Array(await readFile(path.join(dir, 'b.bin'))), stream.subarray(files[0]!.length));
+    });
   });
-});
-
-test('thread-pool writes (inlineWrites: false) land the same bytes as inline ones', async () => {
-  await withDir(async (dir) => {
-    const pl = 1 << 20;
-    const { files, total } = layout([
-      { path: ['a.bin'], length: pl + 3 * WRITE_CHUNK + 100 * 1024 },
-      { path: ['b.bin'], length: pl + 12_345 },
-    ]);
-    const map = new PieceMap(files, pl, total);
-    const store = new FsStore(dir, files, map, { inlineWrites: false });
-    const stream = streamFor(files, total);
-    await writeAll(store, map, stream, [2, 0, 1]);
-    await store.close();
-    assert.deepEqual(new Uint8Array(await readFile(path.join(dir, 'a.bin'))), stream.subarray(0, files[0]!.length));
-    assert.deepEqual(new Uint8Array(await readFile(path.join(dir, 'b.bin'))), stream.subarray(files[0]!.length));
-  });
-});
+}

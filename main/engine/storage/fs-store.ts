@@ -15,6 +15,7 @@
 //   part file. The rule depends only on whether the real file exists, so it survives restarts.
 // - Open handles are kept in an LRU (HandleCache).
 
+import { writeSync } from 'node:fs';
 import { mkdir, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { TorrentFile } from '../metainfo/types.ts';
@@ -23,7 +24,6 @@ import { safeJoin } from './safe-path.ts';
 import { HandleCache, isCode } from './handle-cache.ts';
 import { TesseraError } from '../errors.ts';
 import { InlineWrites, inlineWritesAllowed } from './inline-writes.ts';
-import { writeSync } from 'node:fs';
 
 /**
  * Most bytes per write call (inline or through the thread pool, inline-writes.ts says which; in
@@ -284,12 +284,14 @@ export class FsStore {
 
   async #writeAt(p: string, chunk: Uint8Array, position: number, onCreate: (fh: FileHandle) => Promise<void>): Promise<void> {
     try {
-      if (this.#inline && !this.#inlineChecked) {
+      // Decided on the torrent's own files (the part file may live on another filesystem).
+      const partFile = p === this.#partFile;
+      if (this.#inline && !this.#inlineChecked && !partFile) {
         this.#inlineChecked = true;
         if (!(await inlineWritesAllowed(path.dirname(p)))) this.#inline = null;
       }
       await this.#cache.use(p, { write: true, create: true, onCreate }, async (fh) => {
-        if (this.#inline?.now) {
+        if (this.#inlineChecked && !partFile && this.#inline?.now) {
           const t0 = performance.now();
           for (let done = 0; done < chunk.length;) {
             const n = writeSync(fh.fd, chunk, done, Math.min(WRITE_CHUNK, chunk.length - done), position + done);
