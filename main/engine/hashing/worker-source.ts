@@ -24,6 +24,19 @@ function each(data, size, algo, outLen) {
   return out;
 }
 let buf = new Uint8Array(0);
+// The read buffer starts on a page boundary. A large ArrayBuffer comes from malloc, 16 bytes past
+// a page start, and on AMD Zen the kernel's copy out of the page cache (rep movsb) runs ~4x slower
+// when the destination sits 1-31 bytes past the source's offset in its page: reading 1 GiB cost
+// 0.45-0.6 s of system time instead of 0.11-0.14 s (bench/create.ts prints both). WebAssembly
+// memory is page-aligned by construction; one per lane, reused, so its address-space reservation
+// is paid once.
+function pageAligned(size) {
+  try {
+    return new Uint8Array(new WebAssembly.Memory({ initial: Math.ceil(size / 65536) }).buffer, 0, size);
+  } catch {
+    return new Uint8Array(size); // no WebAssembly (--jitless): correct, only slower
+  }
+}
 const fds = new Map(); // path -> fd for the job being read
 function readInto(view, at, g, from, to) {
   // Reads segment bytes [from, to) of g into view at 'at'; past g.avail (or a null path) is zeros.
@@ -46,7 +59,7 @@ function readInto(view, at, g, from, to) {
 // hashed back from L3 or memory, which this shared machine makes measurably slower).
 function readHash(job) {
   const total = job.segs.reduce((s, g) => s + g.len, 0);
-  if (buf.length < total) buf = new Uint8Array(total);
+  if (buf.length < total) buf = pageAligned(total);
   const view = buf.subarray(0, total);
   const starts = [];
   let acc = 0;
