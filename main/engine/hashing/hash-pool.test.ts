@@ -84,6 +84,15 @@ test('an idle pool that is never closed does not keep the process alive', () => 
   assert.equal(r.stdout.trim(), createHash('sha1').update(new Uint8Array(1000)).digest('hex'));
 });
 
+test('ready() keeps the process alive until every worker runs (one coming online must not unref the others)', () => {
+  const mod = fileURLToPath(new URL('./hash-pool.ts', import.meta.url));
+  const script = `import { HashPool } from ${JSON.stringify(mod)}; const p = new HashPool({ threads: 3 }); await p.ready(); console.log('ready'); await p.close();`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' });
+  assert.equal(r.error, undefined, 'the process exited by itself within 20 s');
+  assert.equal(r.status, 0, `exit ${r.status} (13: a top-level await never settled) ${r.stderr}`);
+  assert.equal(r.stdout.trim(), 'ready');
+});
+
 test('works inside an esbuild bundle (CommonJS, as for Electron) with no .ts worker file', async () => {
   const { build } = await import('esbuild');
   const { mkdtemp, rm, writeFile } = await import('node:fs/promises');

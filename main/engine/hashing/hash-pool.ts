@@ -68,6 +68,8 @@ export class HashPool {
   private closed = false;
   private mainOps: RunOp | null;
   private mainScheduled = false;
+  /** Workers ready() waits for: kept ref'd until they run, whatever pump() does meanwhile. */
+  private awaited = new Set<Slot>();
   /** Jobs the main-thread lane has run (for tests and benchmarks). */
   mainLaneJobs = 0;
 
@@ -113,8 +115,13 @@ export class HashPool {
   async ready(): Promise<void> {
     this.warm();
     await Promise.all(this.slots.map((s) => s.online ? undefined : new Promise<void>((resolve) => {
+      this.awaited.add(s);
       s.worker.ref(); // an unref'd booting worker would let the process end while we wait
-      const done = (): void => { if (s.inflight.size === 0) s.worker.unref(); resolve(); };
+      const done = (): void => {
+        this.awaited.delete(s);
+        if (s.inflight.size === 0) s.worker.unref();
+        resolve();
+      };
       s.worker.once('online', done);
       s.worker.once('exit', done);
     })));
@@ -199,7 +206,7 @@ export class HashPool {
       // SharedArrayBuffer views travel without a copy; other buffers are cloned (the caller keeps theirs).
       best.worker.postMessage({ ...job.msg, id: job.id, op: job.op });
     }
-    for (const s of this.slots) if (s.inflight.size === 0) s.worker.unref();
+    for (const s of this.slots) if (s.inflight.size === 0 && !this.awaited.has(s)) s.worker.unref();
     if (this.mainOps && this.queue.length > 0 && !this.mainScheduled && !this.closed) {
       this.mainScheduled = true;
       setImmediate(() => this.runOnMain());
