@@ -1,18 +1,25 @@
 // Hash pieces already on disk (first start without resume data, files changed since the resume
-// data was written, or a user recheck). Reads whole pieces and keeps a few hashes in flight so
-// both hash workers stay busy while the next piece is read. A missing or short file just means
-// its pieces are not there.
-import type { HashPool } from './hashing/hash-pool.ts';
+// data was written, or a user recheck), keeping a few jobs in flight so every hash lane stays
+// busy. v1 pieces are read by the hash workers themselves, a run of consecutive pieces per job
+// (as `tessera verify` does): page-aligned reads, no copy between threads, nothing on the engine
+// thread but the dispatch — half the time of reading each piece here and sending it over (1 GiB:
+// 0.41-0.51 s instead of 0.72-1.44 s). Pieces checked against BEP 52 merkle trees are read here,
+// as the tree check needs their bytes. A missing or short file just means its pieces are not there.
+import type { HashPool, ReadSegment } from './hashing/hash-pool.ts';
 import type { PieceMap } from './storage/piece-map.ts';
 import { Bitfield } from './wire/bitfield.ts';
 
 export interface CheckStore {
   readPiece(piece: number): Promise<Uint8Array>;
+  /** Where a run of pieces lies on disk, for a worker to read (FsStore.diskSegments); null: not all written. */
+  diskSegments?(first: number, count: number): Promise<ReadSegment[] | null>;
   /** Per file: its size on disk, or null when absent (FsStore.existingFiles). */
   existingFiles?(): Promise<Array<{ size: number } | null>>;
 }
 
 const IN_FLIGHT = 4;
+/** Bytes per worker job: as layout-hasher's DEFAULT_CHUNK (bench/create.ts measures job sizes). */
+const RUN_BYTES = 2 * 1024 * 1024;
 
 /**
  * Where a check starts: trust `have` (resume data) except the pieces in `recheck`; with no resume
@@ -52,27 +59,63 @@ export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uin
   }
   const candidates = present === undefined ? pieces : pieces.filter((p) =>
     map.spans(p).every((s) => s.padding || s.length === 0 || present.has(s.fileIndex)));
+  const checkRead = async (p: number): Promise<void> => {
+    let data: Uint8Array;
+    try {
+      data = await store.readPiece(p);
+    } catch {
+      return;
+    }
+    hashed++;
+    let ok = hashes !== undefined || merkle !== undefined;
+    if (hashes !== undefined) {
+      const d = await pool.sha1(data);
+      ok = d.length === 20;
+      for (let i = 0; ok && i < 20; i++) if (d[i] !== hashes[p * 20 + i]) ok = false;
+    }
+    if (ok && merkle !== undefined) ok = merkle(p, data);
+    if (ok) good.push(p);
+  };
+  // A worker reads and hashes the whole run; if it cannot (a file vanished), piece by piece here.
+  const checkRun = async (run: number[], v1: Uint8Array): Promise<void> => {
+    const first = run[0] as number;
+    const segs = await store.diskSegments?.(first, run.length).catch(() => null);
+    const digests = segs ? await pool.readHash(segs, map.pieceLength, true).then((r) => r.pieces, () => null) : null;
+    if (digests === null || digests.length !== run.length * 20) {
+      for (const p of run) if (!aborted()) await checkRead(p);
+      return;
+    }
+    hashed += run.length;
+    run.forEach((p, k) => {
+      for (let i = 0; i < 20; i++) if (digests[k * 20 + i] !== v1[p * 20 + i]) return;
+      good.push(p);
+    });
+  };
+  const byWorker = merkle === undefined && store.diskSegments !== undefined ? hashes : undefined;
+  const runs = byWorker !== undefined ? consecutiveRuns(candidates, Math.max(1, Math.floor(RUN_BYTES / map.pieceLength))) : candidates.map((p) => [p]);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < candidates.length && !aborted()) {
-      const p = candidates[next++] as number;
-      let data: Uint8Array;
-      try {
-        data = await store.readPiece(p);
-      } catch {
-        continue;
-      }
-      hashed++;
-      let ok = hashes !== undefined || merkle !== undefined;
-      if (hashes !== undefined) {
-        const d = await pool.sha1(data);
-        ok = d.length === 20;
-        for (let i = 0; ok && i < 20; i++) if (d[i] !== hashes[p * 20 + i]) ok = false;
-      }
-      if (ok && merkle !== undefined) ok = merkle(p, data);
-      if (ok) good.push(p);
+    while (next < runs.length && !aborted()) {
+      const run = runs[next++] as number[];
+      if (byWorker !== undefined) await checkRun(run, byWorker);
+      else await checkRead(run[0] as number);
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   return { good, hashed };
+}
+
+/** Splits `pieces` into runs of consecutive indices, at most `max` long. */
+export function consecutiveRuns(pieces: readonly number[], max: number): number[][] {
+  const runs: number[][] = [];
+  let run: number[] = [];
+  for (const p of pieces) {
+    if (run.length > 0 && (run.length >= max || p !== (run[run.length - 1] as number) + 1)) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(p);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
 }

@@ -20,6 +20,7 @@ import { mkdir, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { TorrentFile } from '../metainfo/types.ts';
 import type { PieceMap } from './piece-map.ts';
+import type { ReadSegment } from '../hashing/hash-pool.ts';
 import { safeJoin } from './safe-path.ts';
 import { HandleCache, isCode } from './handle-cache.ts';
 import { TesseraError } from '../errors.ts';
@@ -151,6 +152,44 @@ export class FsStore {
   readPiece(piece: number): Promise<Uint8Array> {
     const m = this.#map;
     return this.read(piece, 0, Math.min(m.pieceLength, m.totalLength - piece * m.pieceLength));
+  }
+
+  /**
+   * Where pieces [first, first + count) lie on disk, as segments a hash-pool worker reads itself
+   * (HashPool.readHash: page-aligned memory, off the engine thread); null when a file holding any
+   * of their bytes has not been written. Adjacent spans of one file merge into one segment; a
+   * short file reads as zeros past its end, so its pieces fail their hash.
+   */
+  async diskSegments(first: number, count: number): Promise<ReadSegment[] | null> {
+    this.#open();
+    const m = this.#map;
+    const segs: ReadSegment[] = [];
+    for (let p = first; p < first + count; p++) {
+      for (const s of this.#spans(p, 0, Math.min(m.pieceLength, m.totalLength - p * m.pieceLength))) {
+        if (s.length === 0) continue;
+        let file: string | null = null;
+        let pos = 0;
+        if (!s.padding) {
+          if (await this.#fileExists(s.fileIndex)) {
+            file = this.#paths[s.fileIndex] as string;
+            pos = s.fileOffset;
+          } else if (this.#skipped.has(s.fileIndex)) {
+            file = this.#partFile;
+            pos = (this.#files[s.fileIndex] as TorrentFile).offset + s.fileOffset;
+          } else {
+            return null;
+          }
+        }
+        const last = segs[segs.length - 1];
+        if (last !== undefined && last.path === file && (file === null || last.pos + last.len === pos)) {
+          last.len += s.length;
+          if (file !== null) last.avail += s.length;
+        } else {
+          segs.push({ path: file, pos, len: s.length, avail: file === null ? 0 : s.length, blocks: false, strict: false });
+        }
+      }
+    }
+    return segs;
   }
 
   /** fdatasync every file written since the last call: call before saving resume data. */

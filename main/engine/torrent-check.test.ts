@@ -1,0 +1,159 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, open, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import type { TorrentFile } from './metainfo/types.ts';
+import { PieceMap } from './storage/piece-map.ts';
+import { FsStore } from './storage/fs-store.ts';
+import { HashPool } from './hashing/hash-pool.ts';
+import { checkPieces, consecutiveRuns, type CheckStore } from './torrent-check.ts';
+
+test('consecutiveRuns: splits at gaps and at the length cap, and loses nothing', () => {
+  assert.deepEqual(consecutiveRuns([0, 1, 2, 3, 4, 7, 8, 3, 4], 3), [[0, 1, 2], [3, 4], [7, 8], [3, 4]]);
+  assert.deepEqual(consecutiveRuns([], 4), []);
+  fc.assert(fc.property(fc.array(fc.nat(50)), fc.integer({ min: 1, max: 9 }), (pieces, max) => {
+    const runs = consecutiveRuns(pieces, max);
+    assert.deepEqual(runs.flat(), pieces);
+    for (const r of runs) {
+      assert.ok(r.length >= 1 && r.length <= max);
+      r.forEach((p, i) => { if (i > 0) assert.equal(p, (r[i - 1] as number) + 1); });
+    }
+  }));
+});
+
+const PL = 16384;
+const SPECS = [
+  { path: ['a.bin'], length: 40_000 },
+  { path: ['.pad', '24768'], length: 24_768, padding: true },
+  { path: ['b.bin'], length: 100_000 },
+  { path: ['c.bin'], length: 70_001 },
+];
+
+function layout(): { files: TorrentFile[]; total: number } {
+  let off = 0;
+  const files = SPECS.map((s) => {
+    const f: TorrentFile = { path: s.path, length: s.length, offset: off, padding: s.padding ?? false, attr: s.padding ? 'p' : '' };
+    off += s.length;
+    return f;
+  });
+  return { files, total: off };
+}
+
+/** A store, its data written, and the v1 piece hashes of that data. */
+async function fixture(dir: string, skipped: number[] = []): Promise<{ store: FsStore; map: PieceMap; hashes: Uint8Array; files: TorrentFile[] }> {
+  const { files, total } = layout();
+  const map = new PieceMap(files, PL, total);
+  const stream = new Uint8Array(total).map((_, i) => (i * 131 + (i >> 9)) & 0xff);
+  for (const f of files) if (f.padding) stream.fill(0, f.offset, f.offset + f.length);
+  const hashes = new Uint8Array(map.pieceCount * 20);
+  const writer = new FsStore(dir, files, map, { inlineWrites: false });
+  writer.setSkipped(new Set(skipped));
+  for (let p = 0; p < map.pieceCount; p++) {
+    const piece = stream.subarray(p * PL, p * PL + map.pieceSize(p));
+    hashes.set(createHash('sha1').update(piece).digest(), p * 20);
+    // Pieces wholly inside a skipped file are never downloaded.
+    if (map.spans(p).every((s) => s.padding || skipped.includes(s.fileIndex))) continue;
+    await writer.write(p, 0, piece);
+  }
+  await writer.close();
+  // Checked by a store opened afterwards, as at a restart (an open handle would still read a deleted file).
+  const store = new FsStore(dir, files, map, { inlineWrites: false });
+  store.setSkipped(new Set(skipped));
+  return { store, map, hashes, files };
+}
+
+/** The same store as seen by the read-here path (no diskSegments) and, optionally, without existingFiles. */
+function readHere(store: FsStore, withExisting: boolean): CheckStore {
+  return withExisting
+    ? { readPiece: (p) => store.readPiece(p), existingFiles: () => store.existingFiles() }
+    : { readPiece: (p) => store.readPiece(p) };
+}
+
+function noExisting(store: FsStore): CheckStore {
+  return { readPiece: (p) => store.readPiece(p), diskSegments: (f, n) => store.diskSegments(f, n) };
+}
+
+async function withPool(fn: (dir: string, pool: HashPool) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-check-'));
+  const pool = new HashPool({ threads: 2 });
+  try {
+    await fn(dir, pool);
+  } finally {
+    await pool.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+
+test('checkPieces in the hash workers: a flipped byte fails exactly its piece, as when read here', async () => {
+  await withPool(async (dir, pool) => {
+    const { store, map, hashes, files } = await fixture(dir);
+    const all = Array.from({ length: map.pieceCount }, (_, i) => i);
+    const lengths = files.map((f) => f.length);
+    const intact = await checkPieces(store, pool, hashes, map, lengths, all, () => false);
+    assert.deepEqual(sorted(intact.good), all);
+    assert.equal(intact.hashed, map.pieceCount);
+
+    // Flip one byte of b.bin, 30,000 bytes in: stream offset 64,768 + 30,000 → piece 5.
+    const fh = await open(path.join(dir, 'b.bin'), 'r+');
+    const one = new Uint8Array(1);
+    await fh.read(one, 0, 1, 30_000);
+    one[0] = (one[0] as number) ^ 0xff;
+    await fh.write(one, 0, 1, 30_000);
+    await fh.close();
+    const damaged = await checkPieces(store, pool, hashes, map, lengths, all, () => false);
+    assert.deepEqual(sorted(damaged.good), all.filter((p) => p !== 5));
+    const here = await checkPieces(readHere(store, true), pool, hashes, map, lengths, all, () => false);
+    assert.deepEqual(sorted(here.good), sorted(damaged.good));
+
+    // A sparse, unordered list of pieces to recheck.
+    const some = [9, 2, 3, 4, 5, 12, 0];
+    const part = await checkPieces(store, pool, hashes, map, lengths, some, () => false);
+    assert.deepEqual(sorted(part.good), [0, 2, 3, 4, 9, 12]);
+    await store.close();
+  });
+});
+
+test('checkPieces in the hash workers: a missing or short file fails its pieces only', async () => {
+  await withPool(async (dir, pool) => {
+    const { store, map, hashes, files } = await fixture(dir);
+    const all = Array.from({ length: map.pieceCount }, (_, i) => i);
+    const lengths = files.map((f) => f.length);
+    // c.bin (stream 164,768..234,769) gone: pieces 10..14 are not there. Without existingFiles the
+    // workers are asked for them and the store says they cannot be read (diskSegments null).
+    await unlink(path.join(dir, 'c.bin'));
+    const cGone = all.filter((p) => p < 10);
+    for (const s of [store, noExisting(store)]) {
+      const r = await checkPieces(s, pool, hashes, map, lengths, all, () => false);
+      assert.deepEqual(sorted(r.good), cGone);
+    }
+    // b.bin cut short (64,768..164,768, cut to 50,000 bytes): its tail pieces fail; read as zeros.
+    const fh = await open(path.join(dir, 'b.bin'), 'r+');
+    await fh.truncate(50_000);
+    await fh.close();
+    const r = await checkPieces(noExisting(store), pool, hashes, map, lengths, all, () => false);
+    assert.deepEqual(sorted(r.good), [0, 1, 2, 3, 4, 5, 6]);
+    const here = await checkPieces(readHere(store, false), pool, hashes, map, lengths, all, () => false);
+    assert.deepEqual(sorted(here.good), sorted(r.good));
+    await store.close();
+  });
+});
+
+test('checkPieces in the hash workers: a skipped file\'s share of a piece is read from the part file', async () => {
+  await withPool(async (dir, pool) => {
+    // b.bin skipped and never created: piece 9 (147,456..163,840) lies in b only and was never
+    // downloaded; piece 10 (163,840..180,224) spans b's tail and c's head, b's share in the part file.
+    const { store, map, hashes, files } = await fixture(dir, [2]);
+    const lengths = files.map((f) => f.length);
+    const segs = await store.diskSegments(10, 1);
+    assert.ok(segs !== null);
+    assert.deepEqual(segs.map((s) => path.basename(s.path ?? '(zeros)')), ['.tessera.parts', 'c.bin']);
+    const r = await checkPieces(noExisting(store), pool, hashes, map, lengths, [9, 10, 11], () => false);
+    assert.deepEqual(sorted(r.good), [10, 11]);
+    await store.close();
+  });
+});
