@@ -21,6 +21,14 @@ async function compiledEntry() {
   }
 }
 
+// The native SHA-1 addon the hash lanes use when it is there (scripts/native-build.mjs): built on
+// first use like the bundle; a failed build is not retried until its source changes.
+try {
+  (await import('../scripts/native-build.mjs')).ensureNative();
+} catch {
+  // hashing falls back to node:crypto
+}
+
 const entry = await compiledEntry();
 if (entry) {
   await import(pathToFileURL(entry).href);

@@ -64,6 +64,8 @@ else if (!bin && existsSync(join(root, 'node_modules', 'electron', 'install.js')
 if (bin) {
   if (!rendererBuilt()) npmRun('build:renderer');
   if (!electronBuilt()) npmRun('build:electron');
+  // The engine's hash workers find the addon under node_modules/.cache (hashing works without it).
+  (await import('./native-build.mjs')).ensureNative();
   console.error('start: launching the desktop app');
   launch(spawn(bin, ['.', ...args], { cwd: root, stdio: 'inherit' }));
 } else {

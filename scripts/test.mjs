@@ -36,6 +36,14 @@ if (!unitOnly) {
   }
 }
 
+// The optional native SHA-1 addon (scripts/native-build.mjs): its tests need it, and under
+// CI=true they fail when it cannot be built.
+{
+  const { ensureNative } = await import('./native-build.mjs');
+  const { path, note } = ensureNative({ retry: true });
+  console.log(`[test] native sha1x8 addon: ${note}${path ? '' : ' — hashing falls back to node:crypto'}`);
+}
+
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name.startsWith('.')) continue;

@@ -92,7 +92,7 @@ export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uin
     });
   };
   const byWorker = merkle === undefined && store.diskSegments !== undefined ? hashes : undefined;
-  const runs = byWorker !== undefined ? consecutiveRuns(candidates, Math.max(1, Math.floor(RUN_BYTES / map.pieceLength))) : candidates.map((p) => [p]);
+  const runs = byWorker !== undefined ? consecutiveRuns(candidates, Math.max(pool.sha1Batch, Math.floor(RUN_BYTES / map.pieceLength))) : candidates.map((p) => [p]);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < runs.length && !aborted()) {

@@ -5,12 +5,15 @@
 // whose event loop has nothing else to do, it hashes from the first millisecond while a worker
 // takes 60-100 ms to boot, and on two cores one worker plus this lane leaves a core's worth of
 // worker start-up unpaid. Never for the engine, whose event loop serves peers.
+// SHA-1 of whole pieces goes eight at a time through the sha1x8 addon when it is built
+// (native-sha1.ts; sha1Batch tells callers to send jobs of at least eight pieces), else node:crypto.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { TesseraError } from '../errors.ts';
 import { mainThreadOps, WORKER_SOURCE, type RunOp } from './worker-source.ts';
+import { findSha1x8, loadSha1x8, SHA1X8_LANES } from './native-sha1.ts';
 
 export type HashOp = 'sha1' | 'sha256' | 'sha1-pieces' | 'sha256-blocks' | 'read-hash';
 
@@ -56,6 +59,8 @@ export interface HashPoolOptions {
   threads?: number;
   /** Also run jobs synchronously on the calling thread, between its event-loop turns. */
   mainThread?: boolean;
+  /** The sha1x8 addon to hash with (default: found by findSha1x8); null: node:crypto only. */
+  sha1x8?: string | null;
 }
 
 export class HashPool {
@@ -72,10 +77,20 @@ export class HashPool {
   private awaited = new Set<Slot>();
   /** Jobs the main-thread lane has run (for tests and benchmarks). */
   mainLaneJobs = 0;
+  /**
+   * Whole pieces a SHA-1 job should hold for the lanes to hash at full speed: 8 with the
+   * multi-buffer addon (it hashes eight at once; fewer go through node:crypto), else 1.
+   */
+  readonly sha1Batch: number;
+  readonly #sha1x8: string | null;
 
   constructor(opts: HashPoolOptions = {}) {
     this.threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 64));
-    this.mainOps = opts.mainThread ? mainThreadOps(fs, createHash) : null;
+    const file = opts.sha1x8 === undefined ? findSha1x8() : opts.sha1x8;
+    const native = loadSha1x8(file);
+    this.#sha1x8 = native ? file : null;
+    this.sha1Batch = native ? SHA1X8_LANES : 1;
+    this.mainOps = opts.mainThread ? mainThreadOps(fs, createHash, native) : null;
     this.lanes = this.threads + (this.mainOps ? 1 : 0);
   }
 
@@ -166,7 +181,7 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { sha1x8: this.#sha1x8 } });
     const slot: Slot = { worker, inflight: new Map(), online: false };
     worker.once('online', () => { slot.online = true; this.pump(); });
     worker.on('message', (msg: { id: number; result?: never; error?: string }) => {

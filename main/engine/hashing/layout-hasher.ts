@@ -22,7 +22,7 @@ export interface LayoutHashOptions {
   pieceLength: number;
   /** Compute v1 SHA-1 piece hashes over the whole layout. */
   sha1: boolean;
-  /** Bytes per job (rounded to a multiple of the piece length). Default 2 MiB: see bench/create.ts. */
+  /** Bytes per job (rounded to whole pieces, at least pool.sha1Batch of them). Default 2 MiB: see bench/create.ts. */
   chunkSize?: number;
   /** Chunks in flight. Default 3 per pool lane. */
   depth?: number;
@@ -40,7 +40,10 @@ export async function hashLayout(pool: HashPool, entries: readonly LayoutEntry[]
   const pl = o.pieceLength;
   const wantBlocks = entries.some((e) => e.blocks);
   if (wantBlocks && pl % BLOCK !== 0) throw new TesseraError('BAD_ARGUMENT', 'v2 piece length must be a multiple of 16 KiB');
-  const chunk = Math.max(1, Math.floor((o.chunkSize ?? DEFAULT_CHUNK) / pl)) * pl;
+  // At least as many whole pieces per job as the pool hashes at once (v1 only: a hybrid's SHA-256
+  // leaves need the whole chunk in memory).
+  const batch = o.sha1 && !wantBlocks ? pool.sha1Batch : 1;
+  const chunk = Math.max(batch, Math.floor((o.chunkSize ?? DEFAULT_CHUNK) / pl)) * pl;
   const depth = Math.max(2, o.depth ?? pool.lanes * 3);
   const total = entries.reduce((s, e) => s + e.length, 0);
   const starts: number[] = [];

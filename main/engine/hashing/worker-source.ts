@@ -11,8 +11,12 @@
 //                       never cross threads), then hashes pieces and/or per-segment 16 KiB blocks.
 //                       segs: [{ path|null, pos, len, avail, blocks, strict }]; null path = zeros.
 // SharedArrayBuffer-backed `data` views are hashed in place, with no copy.
+import type { Sha1x8 } from './native-sha1.ts';
 
-/** Defines `runOp(job) -> { result, transfer }` from the free variables `fs` and `createHash`. */
+/**
+ * Defines `runOp(job) -> { result, transfer }` from the free variables `fs`, `createHash` and
+ * `native` (the sha1x8 addon, or null: native-sha1.ts).
+ */
 const OPS_SOURCE = String.raw`
 function each(data, size, algo, outLen) {
   const n = Math.ceil(data.length / size);
@@ -54,37 +58,91 @@ function readInto(view, at, g, from, to) {
   }
   if (got < to - from) view.fill(0, at + got, at + to - from);
 }
-// Reads the chunk one piece at a time and hashes each piece right after reading it, while its
-// bytes are still in the core's L2 cache (a 256 KiB piece fits; a whole multi-MiB chunk would be
-// hashed back from L3 or memory, which this shared machine makes measurably slower).
+// Reads bytes [a, b) of the job's chunk (its segments end to end) into view at 'at'.
+function readSpan(view, at, job, starts, a, b) {
+  for (let i = 0; i < job.segs.length && starts[i] < b; i++) {
+    const g = job.segs[i];
+    const from = Math.max(a, starts[i]) - starts[i];
+    const to = Math.min(b, starts[i] + g.len) - starts[i];
+    if (to > from) readInto(view, at + starts[i] + from - a, g, from, to);
+  }
+}
+// The multi-buffer path (native: sha1x8.c, when built and this CPU has AVX2): eight whole pieces
+// at a time, each lane reading the next X8_SLICE bytes of its piece into one page-aligned buffer
+// (8 x 128 KiB = 1 MiB, one core's L2 here) where they are hashed together. Pieces left over (fewer
+// than eight, or a short last one) go through createHash.
+const X8_SLICE = 131072;
+const x8state = new Uint8Array(160);
+let x8buf = new Uint8Array(0);
+function x8Group(out, at, pl, fill) {
+  const slice = Math.min(pl, X8_SLICE);
+  if (x8buf.length < 8 * slice) x8buf = pageAligned(8 * slice);
+  native.init(x8state);
+  for (let off = 0; off < pl; off += slice) {
+    const len = Math.min(slice, pl - off);
+    for (let lane = 0; lane < 8; lane++) fill(lane, off, len, lane * slice);
+    if (off + len < pl) native.update(x8state, x8buf, slice, len);
+    else out.set(native.final(x8state, x8buf, slice, len, pl), at);
+  }
+}
+function readHashX8(job, total, starts) {
+  const pl = job.pieceLength;
+  const n = Math.ceil(total / pl);
+  const out = new Uint8Array(n * 20);
+  const groups = Math.floor(Math.floor(total / pl) / 8);
+  for (let g = 0; g < groups; g++) {
+    const base = g * 8 * pl;
+    x8Group(out, g * 160, pl, (lane, off, len, at) => readSpan(x8buf, at, job, starts, base + lane * pl + off, base + lane * pl + off + len));
+  }
+  for (let k = groups * 8; k < n; k++) {
+    const a = k * pl, b = Math.min(total, a + pl);
+    if (buf.length < b - a) buf = pageAligned(b - a);
+    readSpan(buf, 0, job, starts, a, b);
+    out.set(createHash('sha1').update(buf.subarray(0, b - a)).digest(), k * 20);
+  }
+  return out;
+}
+// SHA-1 per pieceLength slice of data in memory: the eight lanes read the pieces in place.
+function sha1Pieces(d, pl) {
+  const groups = native ? Math.floor(Math.floor(d.length / pl) / 8) : 0;
+  if (groups === 0) return each(d, pl, 'sha1', 20);
+  const out = new Uint8Array(Math.ceil(d.length / pl) * 20);
+  for (let g = 0; g < groups; g++) {
+    native.init(x8state);
+    out.set(native.final(x8state, d.subarray(g * 8 * pl, (g + 1) * 8 * pl), pl, pl, pl), g * 160);
+  }
+  out.set(each(d.subarray(groups * 8 * pl), pl, 'sha1', 20), groups * 160);
+  return out;
+}
+// Otherwise the chunk is read one piece at a time and each piece hashed right after its read,
+// while its bytes are still in the core's L2 cache (a 256 KiB piece fits; a whole multi-MiB chunk
+// would be hashed back from L3 or memory, which this shared machine makes measurably slower).
 function readHash(job) {
   const total = job.segs.reduce((s, g) => s + g.len, 0);
-  if (buf.length < total) buf = pageAligned(total);
-  const view = buf.subarray(0, total);
   const starts = [];
   let acc = 0;
   for (const g of job.segs) { starts.push(acc); acc += g.len; }
   const out = { pieces: null, blocks: [] };
-  const step = job.sha1 ? job.pieceLength : total;
-  if (job.sha1) out.pieces = new Uint8Array(Math.ceil(total / step) * 20);
   try {
-    let seg = 0;
+    if (native && job.sha1 && total >= 8 * job.pieceLength && !job.segs.some((g) => g.blocks)) {
+      out.pieces = readHashX8(job, total, starts);
+      out.blocks = job.segs.map(() => null);
+      return out;
+    }
+    if (buf.length < total) buf = pageAligned(total);
+    const step = job.sha1 ? job.pieceLength : total;
+    if (job.sha1) out.pieces = new Uint8Array(Math.ceil(total / step) * 20);
     for (let a = 0, k = 0; a < total; a += step, k++) {
       const b = Math.min(total, a + step);
-      while (seg < job.segs.length && starts[seg] + job.segs[seg].len <= a) seg++;
-      for (let i = seg; i < job.segs.length && starts[i] < b; i++) {
-        const from = Math.max(a, starts[i]) - starts[i];
-        const to = Math.min(b, starts[i] + job.segs[i].len) - starts[i];
-        if (to > from) readInto(view, starts[i] + from, job.segs[i], from, to);
-      }
-      if (job.sha1) out.pieces.set(createHash('sha1').update(view.subarray(a, b)).digest(), k * 20);
+      readSpan(buf, a, job, starts, a, b);
+      if (job.sha1) out.pieces.set(createHash('sha1').update(buf.subarray(a, b)).digest(), k * 20);
     }
   } finally {
     for (const fd of fds.values()) fs.closeSync(fd);
     fds.clear();
   }
   job.segs.forEach((g, i) => {
-    out.blocks.push(g.blocks ? each(view.subarray(starts[i], starts[i] + g.len), 16384, 'sha256', 32) : null);
+    out.blocks.push(g.blocks ? each(buf.subarray(starts[i], starts[i] + g.len), 16384, 'sha256', 32) : null);
   });
   return out;
 }
@@ -93,7 +151,7 @@ function runOp(job) {
   switch (job.op) {
     case 'sha1': return one(new Uint8Array(createHash('sha1').update(d).digest()));
     case 'sha256': return one(new Uint8Array(createHash('sha256').update(d).digest()));
-    case 'sha1-pieces': return one(each(d, job.pieceLength, 'sha1', 20));
+    case 'sha1-pieces': return one(sha1Pieces(d, job.pieceLength));
     case 'sha256-blocks': return one(each(d, 16384, 'sha256', 32));
     case 'read-hash': {
       const r = readHash(job);
@@ -110,9 +168,16 @@ export const WORKER_SOURCE = String.raw`
 // Dynamic import works whether the eval'd code runs as CommonJS or as a module (a parent started
 // with --input-type=module makes eval workers ES modules, where require does not exist).
 (async () => {
-const { parentPort } = await import('node:worker_threads');
+const { parentPort, workerData } = await import('node:worker_threads');
 const { createHash } = await import('node:crypto');
 const fs = await import('node:fs');
+// The pool checked this addon in its own thread (loadSha1x8); each thread loads it for itself.
+let native = null;
+if (workerData && workerData.sha1x8) {
+  const mod = { exports: {} };
+  process.dlopen(mod, workerData.sha1x8);
+  native = mod.exports;
+}
 ${OPS_SOURCE}
 parentPort.on('message', (job) => {
   try {
@@ -128,6 +193,6 @@ parentPort.on('message', (job) => {
 export type RunOp = (job: Record<string, unknown>) => { result: unknown; transfer: ArrayBuffer[] };
 
 /** The same ops for the calling thread (synchronous: they block it while they read and hash). */
-export function mainThreadOps(fs: typeof import('node:fs'), createHash: typeof import('node:crypto').createHash): RunOp {
-  return new Function('fs', 'createHash', `'use strict';\n${OPS_SOURCE}\nreturn runOp;`)(fs, createHash) as RunOp;
+export function mainThreadOps(fs: typeof import('node:fs'), createHash: typeof import('node:crypto').createHash, native: Sha1x8 | null): RunOp {
+  return new Function('fs', 'createHash', 'native', `'use strict';\n${OPS_SOURCE}\nreturn runOp;`)(fs, createHash, native) as RunOp;
 }

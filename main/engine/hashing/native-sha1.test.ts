@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { loadSha1x8, SHA1X8_LANES, type Sha1x8 } from './native-sha1.ts';
+import { HashPool } from './hash-pool.ts';
+import { hashLayout, type LayoutEntry } from './layout-hasher.ts';
+
+// The addon is built here (as `npm test` does first); a machine that cannot build it runs these
+// tests as a loud skip, and CI, which must build it, fails instead.
+const build: { ensureNative: () => { path: string | null; note: string } } =
+  await import(new URL('../../../scripts/native-build.mjs', import.meta.url).href);
+const built = build.ensureNative();
+const x8: Sha1x8 | null = loadSha1x8(built.path);
+const why = x8 ? undefined : `sha1x8 addon unavailable (${built.note}; or no AVX2): node:crypto is used instead`;
+if (why) {
+  console.error(`[native-sha1.test] SKIPPED: ${why}`);
+  if (process.env.CI === 'true') test('the sha1x8 addon builds and loads (required under CI=true)', () => assert.fail(why));
+}
+
+const sha1 = (b: Uint8Array): string => createHash('sha1').update(b).digest('hex');
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** Eight lanes of `len` bytes, `stride` apart, hashed in update() steps of `step` bytes, then final(). */
+function hashLanes(m: Sha1x8, data: Uint8Array, stride: number, len: number, step: number): string[] {
+  const state = new Uint8Array(160);
+  m.init(state);
+  let off = 0;
+  for (; len - off > step; off += step) m.update(state, data.subarray(off), stride, step);
+  const d = m.final(state, data.subarray(off), stride, len - off, len);
+  return Array.from({ length: SHA1X8_LANES }, (_, i) => hex(d.subarray(i * 20, i * 20 + 20)));
+}
+
+test('sha1x8: eight lanes equal node:crypto for every length, stride and update step', { skip: why }, () => {
+  const m = x8 as Sha1x8;
+  fc.assert(fc.property(
+    fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 8 }), fc.integer(),
+    (len, gap, steps, seed) => {
+      const stride = len + gap;
+      const data = new Uint8Array(7 * stride + len).map((_, i) => (i * 2654435761 + seed) >>> 24);
+      const lanes = Array.from({ length: SHA1X8_LANES }, (_, i) => sha1(data.subarray(i * stride, i * stride + len)));
+      assert.deepEqual(hashLanes(m, data, stride, len, 64 * steps), lanes);
+    }), { numRuns: 300 });
+  // The padding boundaries: 55 bytes fit the length in one block, 56 need a second.
+  for (const len of [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 262144]) {
+    const data = new Uint8Array(8 * len).map((_, i) => i * 7);
+    assert.deepEqual(hashLanes(m, data, len, len, 131072), Array.from({ length: 8 }, (_, i) => sha1(data.subarray(i * len, (i + 1) * len))), `len ${len}`);
+  }
+});
+
+test('sha1x8: bad arguments throw, and never read outside the buffer', { skip: why }, () => {
+  const m = x8 as Sha1x8;
+  const state = new Uint8Array(160);
+  m.init(state);
+  const data = new Uint8Array(8 * 64);
+  assert.throws(() => m.init(new Uint8Array(159)), RangeError);
+  assert.throws(() => m.update(state, data, 64, 32), RangeError); // not a multiple of 64
+  assert.throws(() => m.update(state, data, 65, 64), RangeError); // lane 7 would end past the buffer
+  assert.throws(() => m.update(state, data, 32, 64), RangeError); // lanes overlap: stride < len
+  assert.throws(() => m.final(state, data, 64, 64, 63), RangeError); // total < len
+  const anything = fc.oneof(fc.integer({ min: -10, max: 2000 }), fc.double(), fc.constant(undefined), fc.string(), fc.uint8Array({ maxLength: 600 }));
+  fc.assert(fc.property(fc.oneof(fc.constant(state), anything), anything, anything, anything, anything, (s, d, stride, len, total) => {
+    const call = m.final as unknown as (...a: unknown[]) => unknown;
+    try {
+      call(s, d, stride, len, total);
+    } catch (e) {
+      assert.ok(e instanceof RangeError, String(e));
+    }
+  }), { numRuns: 2000 });
+});
+
+test('hash pool: the same piece hashes with the addon and without, over files, padding and short files', { skip: why }, async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-x8-'));
+  const withX8 = new HashPool({ threads: 2, mainThread: true, sha1x8: built.path });
+  const plain = new HashPool({ threads: 1, sha1x8: null });
+  try {
+    assert.equal(withX8.sha1Batch, 8);
+    assert.equal(plain.sha1Batch, 1);
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.record({ len: fc.integer({ min: 0, max: 300_000 }), kind: fc.constantFrom('file', 'pad', 'short') }), { minLength: 1, maxLength: 5 }),
+      fc.constantFrom(16384, 32768, 65536, 100_000, 262144), fc.integer(),
+      async (specs, pieceLength, seed) => {
+        const entries: LayoutEntry[] = [];
+        for (const [i, s] of specs.entries()) {
+          if (s.kind === 'pad') { entries.push({ abs: null, length: s.len }); continue; }
+          const abs = path.join(dir, `f${i}`);
+          const bytes = new Uint8Array(s.kind === 'short' ? Math.floor(s.len / 2) : s.len).map((_, k) => (k * 31 + seed + i) >>> 3);
+          await writeFile(abs, bytes);
+          entries.push(s.kind === 'short' ? { abs, length: s.len, available: bytes.length } : { abs, length: s.len });
+        }
+        if (entries.reduce((t, e) => t + e.length, 0) === 0) return;
+        const run = async (pool: HashPool): Promise<string> => {
+          const out: string[] = [];
+          await hashLayout(pool, entries, { pieceLength, sha1: true, onPieces: (first, d) => { out[first] = hex(d); } });
+          return out.join('');
+        };
+        assert.equal(await run(withX8), await run(plain));
+      }), { numRuns: 40 });
+    // In-memory pieces (sha1-pieces): 8 whole pieces and a short one.
+    const mem = new Uint8Array(8 * 20_000 + 777).map((_, i) => i * 13);
+    assert.equal(hex(await withX8.sha1Pieces(mem, 20_000)), hex(await plain.sha1Pieces(mem, 20_000)));
+  } finally {
+    await withX8.close();
+    await plain.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,67 @@
+// Finds and loads the optional multi-buffer SHA-1 addon (native/sha1x8.c: eight pieces at once,
+// ~1.7x node:crypto's speed per core here), built by scripts/native-build.mjs into
+// node_modules/.cache/tessera-native/. Absent, built for another interface version, or on a CPU
+// without AVX2, it is null and the hash lanes use node:crypto. TESSERA_NO_NATIVE=1 turns it off
+// (benchmarks compare both).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The interface version of sha1x8.c this code speaks (its `abi` export). */
+export const SHA1X8_ABI = 1;
+/** Lanes: pieces hashed per call. */
+export const SHA1X8_LANES = 8;
+
+export interface Sha1x8 {
+  available: boolean;
+  abi: number;
+  init(state: Uint8Array): void;
+  update(state: Uint8Array, data: Uint8Array, stride: number, len: number): void;
+  final(state: Uint8Array, data: Uint8Array, stride: number, len: number, total: number): Uint8Array;
+}
+
+const REL = path.join('node_modules', '.cache', 'tessera-native', 'sha1x8.node');
+
+/** The built addon's path: looked for above this module, the main script and the working directory. */
+export function findSha1x8(): string | null {
+  if (process.env.TESSERA_NO_NATIVE === '1') return null;
+  const starts: string[] = [];
+  try {
+    starts.push(path.dirname(fileURLToPath(import.meta.url)));
+  } catch {
+    // a CommonJS bundle (Electron) has no import.meta.url
+  }
+  if (process.argv[1]) starts.push(path.dirname(path.resolve(process.argv[1])));
+  starts.push(process.cwd());
+  for (const start of starts) {
+    for (let dir = start, i = 0; i < 16; i++) {
+      const p = path.join(dir, REL);
+      if (existsSync(p)) return p;
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return null;
+}
+
+const loaded = new Map<string, Sha1x8 | null>();
+
+/** The addon at `file` if it loads, speaks SHA1X8_ABI and this CPU can run it; else null. */
+export function loadSha1x8(file: string | null): Sha1x8 | null {
+  if (file === null) return null;
+  let m = loaded.get(file);
+  if (m === undefined) {
+    m = null;
+    try {
+      const mod = { exports: {} as Partial<Sha1x8> };
+      process.dlopen(mod, file);
+      const x = mod.exports;
+      if (x.available === true && x.abi === SHA1X8_ABI && typeof x.update === 'function') m = x as Sha1x8;
+    } catch {
+      m = null;
+    }
+    loaded.set(file, m);
+  }
+  return m;
+}

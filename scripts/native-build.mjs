@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Builds the optional native SHA-1 addon (main/engine/hashing/native/sha1x8.c, Node-API) into
+// node_modules/.cache/tessera-native/sha1x8.node with the C compiler and Node's own headers, when
+// the file is missing or older than its source. Run by `npm test`, `npm start`, the benchmarks and
+// bin/tessera.mjs; .npmrc's ignore-scripts means `npm ci` never compiles anything. Without a
+// compiler (or on Windows) nothing is built and hashing uses node:crypto: slower, never wrong.
+//   node scripts/native-build.mjs     build if needed (retrying a failed build) and say what happened
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCE = join(ROOT, 'main', 'engine', 'hashing', 'native', 'sha1x8.c');
+export const NATIVE_DIR = join(ROOT, 'node_modules', '.cache', 'tessera-native');
+export const SHA1X8 = join(NATIVE_DIR, 'sha1x8.node');
+// Written when a build fails, so later runs do not retry until the source changes (or it is deleted).
+const FAILED = join(NATIVE_DIR, 'sha1x8.failed');
+
+function nodeHeaders() {
+  const candidates = [join(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node', '/usr/local/include/node'];
+  return candidates.find((d) => existsSync(join(d, 'node_api.h'))) ?? null;
+}
+
+/** Path of a built addon that is not older than its source, or null. */
+export function freshNative() {
+  try {
+    return statSync(SHA1X8).mtimeMs >= statSync(SOURCE).mtimeMs ? SHA1X8 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Builds the addon if needed; returns { path, note }: path null when it could not be built. */
+export function ensureNative({ retry = false } = {}) {
+  const fresh = freshNative();
+  if (fresh) return { path: fresh, note: 'up to date' };
+  if (!retry) {
+    try {
+      if (statSync(FAILED).mtimeMs >= statSync(SOURCE).mtimeMs) return { path: null, note: `an earlier build failed (${readFileSync(FAILED, 'utf8').trim()})` };
+    } catch {
+      // no failure on record
+    }
+  }
+  if (process.platform === 'win32') return { path: null, note: 'not built on Windows (node:crypto is used)' };
+  if (!existsSync(SOURCE)) return { path: null, note: `missing ${SOURCE}` };
+  const include = nodeHeaders();
+  if (!include) return { path: null, note: "Node's headers (node_api.h) not found" };
+  const cc = process.env.CC || 'cc';
+  mkdirSync(NATIVE_DIR, { recursive: true });
+  const tmp = join(NATIVE_DIR, `sha1x8.${process.pid}.node`);
+  const args = ['-O3', '-std=gnu11', '-Wall', '-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`, SOURCE, '-o', tmp];
+  if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
+  const r = spawnSync(cc, args, { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) {
+    rmSync(tmp, { force: true });
+    const note = `${cc} failed: ${(r.error?.message ?? r.stderr ?? '').trim().split('\n').slice(0, 3).join(' ')}`;
+    writeFileSync(FAILED, `${note}\n`);
+    return { path: null, note };
+  }
+  renameSync(tmp, SHA1X8); // atomic: a parallel process never loads a half-written file
+  rmSync(FAILED, { force: true });
+  return { path: SHA1X8, note: 'built' };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { path, note } = ensureNative({ retry: true });
+  console.log(`[native] sha1x8: ${note}${path ? ` (${path})` : ''}`);
+}
