@@ -34,8 +34,23 @@ function hashLanes(m: Sha1x8, data: Uint8Array, stride: number, len: number, ste
   return Array.from({ length: SHA1X8_LANES }, (_, i) => hex(d.subarray(i * 20, i * 20 + 20)));
 }
 
-test('sha1x8: eight lanes equal node:crypto for every length, stride and update step', { skip: why }, () => {
+test('sha1x8: eight lanes equal node:crypto for every length, stride and update step, in each implementation', { skip: why }, () => {
   const m = x8 as Sha1x8;
+  const initial = m.engine();
+  assert.ok(m.engines.length > 0 && m.engines.includes(initial));
+  try {
+    for (const engine of m.engines) {
+      assert.equal(m.useEngine(engine), true);
+      assert.equal(m.engine(), engine);
+      checkLanes(m);
+    }
+  } finally {
+    m.useEngine(initial);
+  }
+  assert.equal(m.useEngine('no-such-engine'), false);
+});
+
+function checkLanes(m: Sha1x8): void {
   fc.assert(fc.property(
     fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 8 }), fc.integer(),
     (len, gap, steps, seed) => {
@@ -47,9 +62,9 @@ test('sha1x8: eight lanes equal node:crypto for every length, stride and update 
   // The padding boundaries: 55 bytes fit the length in one block, 56 need a second.
   for (const len of [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 262144]) {
     const data = new Uint8Array(8 * len).map((_, i) => i * 7);
-    assert.deepEqual(hashLanes(m, data, len, len, 131072), Array.from({ length: 8 }, (_, i) => sha1(data.subarray(i * len, (i + 1) * len))), `len ${len}`);
+    assert.deepEqual(hashLanes(m, data, len, len, 131072), Array.from({ length: 8 }, (_, i) => sha1(data.subarray(i * len, (i + 1) * len))), `${m.engine()}: len ${len}`);
   }
-});
+}
 
 test('sha1x8: bad arguments throw, and never read outside the buffer', { skip: why }, () => {
   const m = x8 as Sha1x8;

@@ -1,5 +1,5 @@
 // Finds and loads the optional multi-buffer SHA-1 addon (native/sha1x8.c: eight pieces at once,
-// ~1.7x node:crypto's speed per core here), built by scripts/native-build.mjs into
+// ~1.8x node:crypto's speed per core here), built by scripts/native-build.mjs into
 // node_modules/.cache/tessera-native/. Absent, built for another interface version, or on a CPU
 // without AVX2, it is null and the hash lanes use node:crypto. TESSERA_NO_NATIVE=1 turns it off
 // (benchmarks compare both).
@@ -15,6 +15,12 @@ export const SHA1X8_LANES = 8;
 export interface Sha1x8 {
   available: boolean;
   abi: number;
+  /** The implementation in use: 'sha-ni' (four interleaved SHA-NI streams) or 'avx2' (eight lanes). */
+  engine(): string;
+  /** The implementations this CPU can run, best first. */
+  engines: string[];
+  /** Switches implementation process-wide (tests run each); false if this CPU cannot run it. */
+  useEngine(name: string): boolean;
   init(state: Uint8Array): void;
   update(state: Uint8Array, data: Uint8Array, stride: number, len: number): void;
   final(state: Uint8Array, data: Uint8Array, stride: number, len: number, total: number): Uint8Array;
