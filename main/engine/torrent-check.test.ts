@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { TorrentFile } from './metainfo/types.ts';
+import { fileLayout } from '../test-support/engine-fixtures.ts';
 import { PieceMap } from './storage/piece-map.ts';
 import { FsStore } from './storage/fs-store.ts';
 import { HashPool } from './hashing/hash-pool.ts';
@@ -32,19 +33,9 @@ const SPECS = [
   { path: ['c.bin'], length: 70_001 },
 ];
 
-function layout(): { files: TorrentFile[]; total: number } {
-  let off = 0;
-  const files = SPECS.map((s) => {
-    const f: TorrentFile = { path: s.path, length: s.length, offset: off, padding: s.padding ?? false, attr: s.padding ? 'p' : '' };
-    off += s.length;
-    return f;
-  });
-  return { files, total: off };
-}
-
 /** A store, its data written, and the v1 piece hashes of that data. */
 async function fixture(dir: string, skipped: number[] = []): Promise<{ store: FsStore; map: PieceMap; hashes: Uint8Array; files: TorrentFile[] }> {
-  const { files, total } = layout();
+  const { files, total } = fileLayout(SPECS);
   const map = new PieceMap(files, PL, total);
   const stream = new Uint8Array(total).map((_, i) => (i * 131 + (i >> 9)) & 0xff);
   for (const f of files) if (f.padding) stream.fill(0, f.offset, f.offset + f.length);

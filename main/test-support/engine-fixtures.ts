@@ -3,8 +3,20 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { TorrentFile } from '../engine/metainfo/types.ts';
 
 export interface PayloadFile { path: string; size: number }
+
+/** A torrent's files end to end from their paths and lengths (BEP 47 padding marked 'p'). */
+export function fileLayout(specs: ReadonlyArray<{ path: string[]; length: number; padding?: boolean }>): { files: TorrentFile[]; total: number } {
+  let off = 0;
+  const files = specs.map((s) => {
+    const f: TorrentFile = { path: s.path, length: s.length, offset: off, padding: s.padding ?? false, attr: s.padding ? 'p' : '' };
+    off += s.length;
+    return f;
+  });
+  return { files, total: off };
+}
 
 /** Write random files under dir (random data defeats any compression or dedup in the path). */
 export async function makePayload(dir: string, files: PayloadFile[]): Promise<void> {

@@ -9,16 +9,7 @@ import type { TorrentFile } from '../metainfo/types.ts';
 import { PieceMap } from './piece-map.ts';
 import { FsStore, contentRoot, WRITE_CHUNK } from './fs-store.ts';
 import { isTesseraError } from '../errors.ts';
-
-function layout(specs: Array<{ path: string[]; length: number; padding?: boolean }>): { files: TorrentFile[]; total: number } {
-  let off = 0;
-  const files = specs.map((s) => {
-    const f: TorrentFile = { path: s.path, length: s.length, offset: off, padding: s.padding ?? false, attr: s.padding ? 'p' : '' };
-    off += s.length;
-    return f;
-  });
-  return { files, total: off };
-}
+import { fileLayout as layout } from '../../test-support/engine-fixtures.ts';
 
 function bytes(n: number, seed: number): Uint8Array {
   const b = new Uint8Array(n);
