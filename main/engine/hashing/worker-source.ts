@@ -67,10 +67,10 @@ function readSpan(view, at, job, starts, a, b) {
     if (to > from) readInto(view, at + starts[i] + from - a, g, from, to);
   }
 }
-// The multi-buffer path (native: sha1x8.c, when built and this CPU has AVX2): eight whole pieces
-// at a time, each lane reading the next X8_SLICE bytes of its piece into one page-aligned buffer
-// (8 x 128 KiB = 1 MiB, one core's L2 here) where they are hashed together. Pieces left over (fewer
-// than eight, or a short last one) go through createHash.
+// The multi-buffer path (native: sha1x8.c, when built and this CPU has SHA-NI or AVX2): eight
+// whole pieces at a time, each lane reading the next X8_SLICE bytes of its piece into one
+// page-aligned buffer (8 x 128 KiB = 1 MiB, one core's L2 here) where they are hashed together.
+// Pieces left over (fewer than eight, or a short last one) go through createHash.
 const X8_SLICE = 131072;
 const x8state = new Uint8Array(160);
 let x8buf = new Uint8Array(0);
@@ -172,11 +172,16 @@ const { parentPort, workerData } = await import('node:worker_threads');
 const { createHash } = await import('node:crypto');
 const fs = await import('node:fs');
 // The pool checked this addon in its own thread (loadSha1x8); each thread loads it for itself.
+// Should that fail here after all, this lane hashes with createHash: slower, same digests.
 let native = null;
 if (workerData && workerData.sha1x8) {
-  const mod = { exports: {} };
-  process.dlopen(mod, workerData.sha1x8);
-  native = mod.exports;
+  try {
+    const mod = { exports: {} };
+    process.dlopen(mod, workerData.sha1x8);
+    if (mod.exports.available) native = mod.exports;
+  } catch {
+    native = null;
+  }
 }
 ${OPS_SOURCE}
 parentPort.on('message', (job) => {
