@@ -65,6 +65,9 @@ async function main(): Promise<void> {
   serveRenderer(join(root, 'out', 'renderer'));
 
   const userData = app.getPath('userData');
+  // The hash workers' SHA-1 addon (electron-builder.yml: extraResources native/); the engine
+  // worker inherits this environment. Unpackaged, it is found under node_modules/.cache.
+  if (app.isPackaged) process.env.TESSERA_NATIVE_DIR ??= join(process.resourcesPath, 'native');
   // worker_threads cannot load a script from inside app.asar; electron-builder unpacks it.
   const workerFile = join(root, 'out', 'electron', 'engine-worker.cjs').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
   try {

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { loadSha1x8, SHA1X8_LANES, type Sha1x8 } from './native-sha1.ts';
+import { findSha1x8, loadSha1x8, SHA1X8_LANES, type Sha1x8 } from './native-sha1.ts';
 import { HashPool } from './hash-pool.ts';
 import { hashLayout, type LayoutEntry } from './layout-hasher.ts';
 
@@ -120,6 +120,29 @@ test('hash pool: the same piece hashes with the addon and without, over files, p
   } finally {
     await withX8.close();
     await plain.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('findSha1x8: TESSERA_NATIVE_DIR (the packaged app) first, TESSERA_NO_NATIVE=1 turns it off', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-native-dir-'));
+  const saved = { dir: process.env.TESSERA_NATIVE_DIR, off: process.env.TESSERA_NO_NATIVE };
+  const restore = (k: 'TESSERA_NATIVE_DIR' | 'TESSERA_NO_NATIVE', v: string | undefined): void => {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  };
+  try {
+    delete process.env.TESSERA_NO_NATIVE;
+    process.env.TESSERA_NATIVE_DIR = dir;
+    assert.equal(findSha1x8(), null, 'an empty resources folder has no addon');
+    await writeFile(path.join(dir, 'sha1x8.node'), 'not a shared object');
+    assert.equal(findSha1x8(), path.join(dir, 'sha1x8.node'));
+    assert.equal(loadSha1x8(path.join(dir, 'sha1x8.node')), null, 'a file that does not load is no addon');
+    process.env.TESSERA_NO_NATIVE = '1';
+    assert.equal(findSha1x8(), null);
+  } finally {
+    restore('TESSERA_NATIVE_DIR', saved.dir);
+    restore('TESSERA_NO_NATIVE', saved.off);
     await rm(dir, { recursive: true, force: true });
   }
 });

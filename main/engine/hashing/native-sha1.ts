@@ -28,9 +28,17 @@ export interface Sha1x8 {
 
 const REL = path.join('node_modules', '.cache', 'tessera-native', 'sha1x8.node');
 
-/** The built addon's path: looked for above this module, the main script and the working directory. */
+/**
+ * The built addon's path: in TESSERA_NATIVE_DIR when set (the packaged app's resources), else
+ * looked for above this module, the main script and the working directory.
+ */
 export function findSha1x8(): string | null {
   if (process.env.TESSERA_NO_NATIVE === '1') return null;
+  const dir = process.env.TESSERA_NATIVE_DIR;
+  if (dir) {
+    const p = path.join(dir, 'sha1x8.node');
+    return existsSync(p) ? p : null;
+  }
   const starts: string[] = [];
   try {
     starts.push(path.dirname(fileURLToPath(import.meta.url)));
