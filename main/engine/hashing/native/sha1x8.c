@@ -195,7 +195,7 @@ static const char *engine_name(enum engine e) {
   return e == SHA_NI_X4 ? "sha-ni" : e == AVX2_X8 ? "avx2" : "none";
 }
 
-// ---- Node-API glue: argument checks throw a TypeError/RangeError, never crash the process. ----
+// ---- Node-API glue: a bad argument throws a RangeError; nothing is read outside the buffers. ----
 
 // Set by the first load (later loads, by other threads, keep it); useEngine is for tests.
 static enum engine engine = NONE;
