@@ -1,7 +1,7 @@
-// Finds and loads the optional multi-buffer SHA-1 addon (native/sha1x8.c: eight pieces at once,
+// Finds and loads the optional multi-buffer SHA-1 addon (native/sha1x8.c: eight pieces per call,
 // ~1.8x node:crypto's speed per core here), built by scripts/native-build.mjs into
 // node_modules/.cache/tessera-native/. Absent, built for another interface version, or on a CPU
-// without AVX2, it is null and the hash lanes use node:crypto. TESSERA_NO_NATIVE=1 turns it off
+// with neither SHA-NI nor AVX2, it is null and the hash lanes use node:crypto. TESSERA_NO_NATIVE=1 turns it off
 // (benchmarks compare both).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
