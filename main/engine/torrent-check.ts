@@ -6,6 +6,7 @@
 // 0.41-0.51 s instead of 0.72-1.44 s). Pieces checked against BEP 52 merkle trees are read here,
 // as the tree check needs their bytes. A missing or short file just means its pieces are not there.
 import type { HashPool, ReadSegment } from './hashing/hash-pool.ts';
+import { DEFAULT_CHUNK } from './hashing/layout-hasher.ts';
 import type { PieceMap } from './storage/piece-map.ts';
 import { Bitfield } from './wire/bitfield.ts';
 
@@ -18,8 +19,8 @@ export interface CheckStore {
 }
 
 const IN_FLIGHT = 4;
-/** Bytes per worker job: as layout-hasher's DEFAULT_CHUNK (bench/create.ts measures job sizes). */
-const RUN_BYTES = 2 * 1024 * 1024;
+/** Bytes per worker job: as create and verify (layout-hasher's DEFAULT_CHUNK). */
+const RUN_BYTES = DEFAULT_CHUNK;
 
 /**
  * Where a check starts: trust `have` (resume data) except the pieces in `recheck`; with no resume
