@@ -5,9 +5,9 @@
 // bin/tessera.mjs; .npmrc's ignore-scripts means `npm ci` never compiles anything. Without a
 // compiler (or on Windows) nothing is built and hashing uses node:crypto: slower, never wrong.
 //   node scripts/native-build.mjs     build if needed (retrying a failed build) and say what happened
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,6 +51,9 @@ export function ensureNative({ retry = false } = {}) {
   const tmp = join(NATIVE_DIR, `sha1x8.${process.pid}.node`);
   const args = ['-O3', '-std=gnu11', '-Wall', '-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`, SOURCE, '-o', tmp];
   if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
+  // Loaded only here: bin/tessera.mjs checks freshness at every start, and node:child_process
+  // costs ~7 ms to load.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process');
   const r = spawnSync(cc, args, { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) {
     rmSync(tmp, { force: true });
