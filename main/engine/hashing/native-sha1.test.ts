@@ -98,6 +98,79 @@ test('sha1x8: bad arguments throw, and never read outside the buffer', { skip: w
   }), { numRuns: 2000 });
 });
 
+const sha256Why = why ?? ((x8 as Sha1x8).sha256 ? undefined : 'this CPU has no SHA-NI: SHA-256 uses node:crypto');
+if (sha256Why && !why) console.error(`[native-sha1.test] SHA-256 tests SKIPPED: ${sha256Why}`);
+
+test('sha256Chunks: each slice equals node:crypto for every length and slice size (padding edges included)', { skip: sha256Why }, () => {
+  const m = x8 as Sha1x8;
+  const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+  const reference = (data: Uint8Array, size: number): string =>
+    Array.from({ length: Math.ceil(data.length / size) }, (_, i) => sha256(data.subarray(i * size, (i + 1) * size))).join('');
+  fc.assert(fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 700 }), fc.integer(), (len, size, seed) => {
+    const data = new Uint8Array(len).map((_, i) => (i * 2654435761 + seed) >>> 24);
+    assert.equal(hex(m.sha256Chunks(data, size)), reference(data, size));
+  }), { numRuns: 400 });
+  for (const len of [0, 1, 55, 56, 63, 64, 65, 119, 120, 128]) {
+    for (const count of [1, 3, 4, 5, 9]) {
+      const data = new Uint8Array(len * count).map((_, i) => i * 7);
+      assert.equal(hex(m.sha256Chunks(data, Math.max(1, len))), reference(data, Math.max(1, len)), `len ${len} x ${count}`);
+    }
+  }
+  // BEP 52 leaves: 16 KiB blocks and a short last one, from a view that starts mid-buffer.
+  const big = new Uint8Array(16384 * 6 + 1000).map((_, i) => i * 13);
+  const view = big.subarray(5);
+  assert.equal(hex(m.sha256Chunks(view, 16384)), reference(view, 16384));
+  assert.throws(() => m.sha256Chunks(view, 0), RangeError);
+  assert.throws(() => m.sha256Chunks(new Uint16Array(4) as unknown as Uint8Array, 64), RangeError);
+  const anything = fc.oneof(fc.integer({ min: -10, max: 2000 }), fc.double(), fc.constant(undefined), fc.string(), fc.uint8Array({ maxLength: 600 }));
+  fc.assert(fc.property(anything, anything, (d, size) => {
+    try {
+      (m.sha256Chunks as unknown as (...a: unknown[]) => unknown)(d, size);
+    } catch (e) {
+      assert.ok(e instanceof RangeError, String(e));
+    }
+  }), { numRuns: 1000 });
+});
+
+test('hash pool: the same v2 leaves and hybrid pieces with the addon and without', { skip: sha256Why }, async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-x8-v2-'));
+  const withX8 = new HashPool({ threads: 1, mainThread: true, sha1x8: built.path });
+  const plain = new HashPool({ threads: 1, sha1x8: null });
+  try {
+    const data = new Uint8Array(16384 * 9 + 4321).map((_, i) => i * 31);
+    assert.equal(hex(await withX8.sha256Blocks(data)), hex(await plain.sha256Blocks(data)));
+    // Layouts as a v2 or hybrid torrent lays them out: files with leaves, zeros between them.
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.record({ len: fc.integer({ min: 0, max: 200_000 }), pad: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+      fc.constantFrom(16384, 32768, 65536), fc.boolean(), fc.integer(),
+      async (specs, pieceLength, sha1, seed) => {
+        const entries: LayoutEntry[] = [];
+        for (const [i, s] of specs.entries()) {
+          if (s.pad) { entries.push({ abs: null, length: s.len }); continue; }
+          const abs = path.join(dir, `f${i}`);
+          await writeFile(abs, new Uint8Array(s.len).map((_, k) => (k * 17 + seed + i) >>> 2));
+          entries.push({ abs, length: s.len, blocks: s.len > 0 });
+        }
+        if (entries.reduce((t, e) => t + e.length, 0) === 0) return;
+        const run = async (pool: HashPool): Promise<string> => {
+          const pieces: string[] = [];
+          const leaves: string[] = [];
+          await hashLayout(pool, entries, {
+            pieceLength, sha1, chunkSize: 4 * pieceLength,
+            onPieces: (first, d) => { pieces[first] = hex(d); },
+            onBlocks: (e, first, d) => { leaves.push(`${e}:${first}:${hex(d)}`); },
+          });
+          return `${pieces.join('')}|${leaves.sort().join(',')}`;
+        };
+        assert.equal(await run(withX8), await run(plain));
+      }), { numRuns: 30 });
+  } finally {
+    await withX8.close();
+    await plain.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('hash pool: the same piece hashes with the addon and without, over files, padding and short files', { skip: why }, async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'tessera-x8-'));
   const withX8 = new HashPool({ threads: 2, mainThread: true, sha1x8: built.path });

@@ -1,14 +1,14 @@
-// Finds and loads the optional multi-buffer SHA-1 addon (native/sha1x8.c: eight pieces per call,
-// ~1.8x node:crypto's speed per core here), built by scripts/native-build.mjs into
-// node_modules/.cache/tessera-native/. Absent, built for another interface version, or on a CPU
-// with neither SHA-NI nor AVX2, it is null and the hash lanes use node:crypto. TESSERA_NO_NATIVE=1 turns it off
-// (benchmarks compare both).
+// Finds and loads the optional native hashing addon (native/sha1x8.c: SHA-1 of eight pieces per
+// call, ~1.8x node:crypto per core here; SHA-256 of many 16 KiB leaves or 64-byte merkle pairs,
+// four streams), built by scripts/native-build.mjs into node_modules/.cache/tessera-native/.
+// Absent, built for another interface version, or on a CPU with neither SHA-NI nor AVX2, it is
+// null and the hash lanes use node:crypto. TESSERA_NO_NATIVE=1 turns it off (benchmarks compare both).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The interface version of sha1x8.c this code speaks (its `abi` export). */
-export const SHA1X8_ABI = 1;
+export const SHA1X8_ABI = 2;
 /** Lanes: pieces hashed per call. */
 export const SHA1X8_LANES = 8;
 
@@ -24,6 +24,10 @@ export interface Sha1x8 {
   init(state: Uint8Array): void;
   update(state: Uint8Array, data: Uint8Array, stride: number, len: number): void;
   final(state: Uint8Array, data: Uint8Array, stride: number, len: number, total: number): Uint8Array;
+  /** True when this CPU has SHA-NI: sha256Chunks may be called. */
+  sha256: boolean;
+  /** SHA-256 of each `size`-byte slice of data (the last may be shorter), 32 bytes each, four slices at a time. */
+  sha256Chunks(data: Uint8Array, size: number): Uint8Array;
 }
 
 const REL = path.join('node_modules', '.cache', 'tessera-native', 'sha1x8.node');
@@ -78,4 +82,16 @@ export function loadSha1x8(file: string | null): Sha1x8 | null {
     loaded.set(file, m);
   }
   return m;
+}
+
+let here: Sha1x8 | null | undefined;
+
+/**
+ * A merkle PairHasher (metainfo/merkle.ts) on the addon's SHA-NI SHA-256 streams, for this
+ * thread; undefined without them (merkle.ts then uses node:crypto).
+ */
+export function nativePairs(): ((level: Uint8Array) => Uint8Array) | undefined {
+  here ??= loadSha1x8(findSha1x8());
+  const m = here;
+  return m?.sha256 ? (level) => m.sha256Chunks(level, 64) : undefined;
 }

@@ -6,7 +6,8 @@ import { TesseraError } from '../errors.ts';
 import { keyOf, type BDict, type BValue } from '../bencode/decode.ts';
 import { bencode, dict, str } from '../bencode/encode.ts';
 import { listSourceFiles, type SourceFile } from './create-files.ts';
-import { BLOCK, fileRoot, pieceLayer } from './merkle.ts';
+import { BLOCK, fileRoot, pieceLayer, rootFromLayer } from './merkle.ts';
+import { nativePairs } from '../hashing/native-sha1.ts';
 import { parseTorrent } from './parse-torrent.ts';
 import type { Metainfo, MetaVersion } from './types.ts';
 
@@ -134,13 +135,15 @@ async function create(
   if (v2) {
     info.set(keyOf('meta version'), 2);
     const tree: BDict = new Map();
+    const pairs = nativePairs();
     for (const p of placed) {
       const leaf = dict({ length: p.file.length });
       const blocks = blockHashes.get(p.entry);
       if (blocks) {
-        const root = fileRoot(blocks, pl);
+        const layer = p.file.length > pl ? pieceLayer(blocks, pl, pairs) : undefined;
+        const root = layer ? rootFromLayer(layer, pl, pairs) : fileRoot(blocks, pl, pairs);
         leaf.set(keyOf('pieces root'), root);
-        if (p.file.length > pl) layers.set(String.fromCharCode(...root), pieceLayer(blocks, pl));
+        if (layer) layers.set(String.fromCharCode(...root), layer);
       }
       let node = tree;
       for (const c of p.file.path.slice(0, -1)) {
