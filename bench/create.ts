@@ -98,6 +98,57 @@ t1 = time.time(); st = h.status()
 print(t1 - t0, st.num_pieces, st.state)
 `;
 
+// libtorrent's torrent creator (create_torrent + set_piece_hashes), timed inside Python like the
+// recheck: argv file, piece length, "v2" or "hybrid", output path.
+const LT_CREATE = String.raw`
+import sys, os, time, libtorrent as lt
+fs = lt.file_storage(); lt.add_files(fs, sys.argv[1])
+t0 = time.time()
+ct = lt.create_torrent(fs, int(sys.argv[2]), lt.create_torrent.v2_only if sys.argv[3] == "v2" else 0)
+lt.set_piece_hashes(ct, os.path.dirname(os.path.abspath(sys.argv[1])))
+e = ct.generate()
+t1 = time.time()
+open(sys.argv[4], "wb").write(lt.bencode(e))
+print(t1 - t0)
+`;
+
+/**
+ * BEP 52 (v2) and hybrid torrents of the same file: the CLI's create and verify against
+ * libtorrent's creator and recheck, and the CLI without the addon (node:crypto SHA-256).
+ */
+async function v2Bench(dir: string, file: string, rounds: number): Promise<void> {
+  for (const mode of ['v2', 'hybrid'] as const) {
+    const ours = path.join(dir, `ts-${mode}.torrent`);
+    const theirs = path.join(dir, `lt-${mode}.torrent`);
+    const args = [BIN, 'create', file, `--${mode}`, '--piece-length', String(PIECE), '--no-date', '-o', ours];
+    const tsRuns: number[] = [];
+    const plainRuns: number[] = [];
+    const ltRuns: number[] = [];
+    const tvRuns: number[] = [];
+    const lvRuns: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      await rm(ours, { force: true });
+      tsRuns.push(timed(process.execPath, args, `tessera create --${mode}`));
+      await rm(ours, { force: true });
+      plainRuns.push(timed(process.execPath, args, `tessera create --${mode}, node:crypto`, { ...process.env, TESSERA_NO_NATIVE: '1' }));
+      const c = spawnSync(PYTHON, ['-c', LT_CREATE, file, String(PIECE), mode, theirs], { encoding: 'utf8', timeout: 900_000 });
+      if (c.status !== 0) throw new Error(`libtorrent create failed: ${c.stderr}`);
+      ltRuns.push(Number(c.stdout.trim()));
+      tvRuns.push(timed(process.execPath, [BIN, 'verify', ours, '--path', dir], `tessera verify (${mode})`));
+      const v = spawnSync(PYTHON, ['-c', LT_RECHECK, ours, dir], { encoding: 'utf8', timeout: 900_000 });
+      if (v.status !== 0) throw new Error(`libtorrent recheck failed: ${v.stderr}`);
+      lvRuns.push(Number(v.stdout.trim().split(' ')[0]));
+    }
+    const a = parseTorrent(await readFile(ours));
+    const b = parseTorrent(await readFile(theirs));
+    const same = toHex(a.infoHashV2!) === toHex(b.infoHashV2!) && (mode === 'v2' || toHex(a.infoHashV1!) === toHex(b.infoHashV1!));
+    const [ts, plain, lt, tv, lv] = [tsRuns, plainRuns, ltRuns, tvRuns, lvRuns].map(median) as [number, number, number, number, number];
+    console.log(`${mode.padEnd(6)} (median of ${rounds}): create CLI ${ts.toFixed(2)} s (runs ${list(tsRuns)}; node:crypto only ${plain.toFixed(2)} s), ` +
+      `libtorrent create_torrent ${lt.toFixed(2)} s: ${(lt / ts).toFixed(2)}x faster; same info-hash${mode === 'hybrid' ? 'es' : ''}: ${same ? 'yes' : 'NO'}. ` +
+      `verify CLI ${tv.toFixed(2)} s vs libtorrent recheck ${lv.toFixed(2)} s: ${(lv / tv).toFixed(2)}x`);
+  }
+}
+
 async function batchingBench(): Promise<void> {
   const total = 256 * 1024 * 1024;
   const data = new Uint8Array(new SharedArrayBuffer(total));
@@ -270,6 +321,7 @@ try {
     console.log(`         tessera verify without NODE_EXTRA_CA_CERTS: ${bare.toFixed(2)} s (runs ${list(tvBareRuns)}), speed-up ${(lt / bare).toFixed(2)}x, ` +
       `${((SIZE / bare / limit) * 100).toFixed(0)}% of the SHA-1 limit`);
   }
+  await v2Bench(dir, file, Math.min(ROUNDS, 2));
   if (CPU.length) {
     const byLabel = new Map<string, number[]>();
     for (const c of CPU) byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), c.cpu]);
