@@ -8,6 +8,7 @@ import { createTorrent } from '../engine/metainfo/create-torrent.ts';
 import { toHex } from '../engine/metainfo/hex.ts';
 import { magnetFromMetainfo } from '../engine/metainfo/magnet.ts';
 import { parseTorrent } from '../engine/metainfo/parse-torrent.ts';
+import { fastPairs } from '../engine/hashing/native-sha1.ts';
 import { verifyData } from '../engine/storage/verify.ts';
 import { TesseraError } from '../engine/errors.ts';
 import { toErrorResult, type JobHandlers } from './dispatcher.ts';
@@ -87,7 +88,7 @@ export function createJobHandlers(session: EngineSession, post: (m: WorkerToHost
       const ac = begin(a.jobId);
       if (!(ac instanceof AbortController)) return ac;
       try {
-        const meta = parseTorrent(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        const meta = parseTorrent(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { pairs: fastPairs });
         const report = await verifyData(meta, a.path, { signal: ac.signal, onProgress: progress(a.jobId) });
         return {
           ok: true,

@@ -11,6 +11,7 @@ import type { FilePriority, TorrentDetail, TorrentSummary } from '../../shared/s
 import { DEFAULT_SETTINGS, type AddTorrentOptions, type SessionEvents, type SessionOptions, type SessionSettings } from './session-types.ts';
 import { TesseraError } from './errors.ts';
 import { parseTorrent } from './metainfo/parse-torrent.ts';
+import { fastPairs } from './hashing/native-sha1.ts';
 import { HashPool } from './hashing/hash-pool.ts';
 import { TokenBucket } from './rate/token-bucket.ts';
 import { generatePeerId } from './peer/peer-id.ts';
@@ -180,7 +181,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   async addTorrent(bytes: Uint8Array, opts: AddTorrentOptions = {}): Promise<TorrentSummary> {
-    const meta = parseTorrent(bytes);
+    const meta = parseTorrent(bytes, { pairs: fastPairs });
     const id = torrentIdentity(meta).id; // v1 info-hash, or the truncated v2 one for v2-only torrents
     const existing = this.#torrents.get(id);
     if (existing !== undefined) {
@@ -218,7 +219,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   async #add(bytes: Uint8Array, entry: TorrentEntry, fresh: boolean, event: 'torrent:added' | 'torrent:metadata' = 'torrent:added'): Promise<Torrent> {
-    const meta = parseTorrent(bytes);
+    const meta = parseTorrent(bytes, { pairs: fastPairs });
     const resume = fresh ? undefined : await this.#store.loadResume(entry.id, meta, entry.savePath);
     const t = new Torrent(meta, {
       peerId: this.#peerId, hashPool: this.#hashPool, upBucket: this.#upBucket, downBucket: this.#downBucket,

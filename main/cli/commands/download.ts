@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FilePriority, TorrentSummary } from '../../../shared/snapshot.ts';
 import { parseTorrent } from '../../engine/metainfo/parse-torrent.ts';
+import { fastPairs } from '../../engine/hashing/native-sha1.ts';
 import { Session } from '../../engine/session.ts';
 import { torrentIdentity } from '../../engine/torrent-v2.ts';
 import { PUBLIC_BOOTSTRAP, type SessionDhtOptions } from '../../engine/session-dht.ts';
@@ -129,7 +130,7 @@ export async function runTransfer(session: Session, id: string, keepSeeding: boo
 }
 
 export async function openForTorrent(bytes: Uint8Array, o: TransferOptions): Promise<{ session: Session; id: string }> {
-  const meta = parseTorrent(bytes);
+  const meta = parseTorrent(bytes, { pairs: fastPairs });
   const id = torrentIdentity(meta).id; // the v1 info-hash, or the truncated v2 one for v2-only torrents
   // BEP 27: a private torrent's peers come from its trackers only, so the DHT stays off for it.
   let dht = dhtOptionsFrom(o);
@@ -175,7 +176,7 @@ export function register(program: Command): void {
     .action(async (file: string, o: TransferOptions & { out: string; files?: string; seed?: boolean }) => {
       if (/^magnet:\?/i.test(file)) return (await import('./download-magnet.ts')).downloadMagnet(file, o);
       const bytes = await readTorrent(file);
-      const meta = parseTorrent(bytes);
+      const meta = parseTorrent(bytes, { pairs: fastPairs });
       const selected = o.files === undefined ? undefined : parseFileSpec(o.files, meta.files.length);
       const peers = o.peer.map(parsePeer);
       const { session, id } = await openForTorrent(bytes, o);

@@ -23,6 +23,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { MAX_TORRENT_BYTES, parseTorrent } from '../../engine/metainfo/parse-torrent.ts';
+import { fastPairs } from '../../engine/hashing/native-sha1.ts';
 import { magnetFromMetainfo, parseMagnet, buildMagnet, type Magnet } from '../../engine/metainfo/magnet.ts';
 import { toHex } from '../../engine/metainfo/hex.ts';
 import type { Metainfo } from '../../engine/metainfo/types.ts';
@@ -117,7 +118,7 @@ export async function readTorrentFile(file: string): Promise<Metainfo> {
     throw new TesseraError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   try {
-    return parseTorrent(bytes);
+    return parseTorrent(bytes, { pairs: fastPairs });
   } catch (e) {
     if (e instanceof TesseraError) throw new TesseraError(e.code, `${file}: ${e.message}`, { cause: e });
     throw e;

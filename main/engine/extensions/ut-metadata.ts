@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { TesseraError } from '../errors.ts';
 import { bdecodePrefix, getInt, isDict } from '../bencode/decode.ts';
 import { bencode } from '../bencode/encode.ts';
+import { equalBytes } from '../metainfo/hex.ts';
 
 export const METADATA_PIECE = 16 * 1024;
 /** Largest info dictionary we accept (a 16 MiB info dict already describes ~800k pieces). */
@@ -128,14 +129,9 @@ export class MetadataAssembler {
 
   #matches(): boolean {
     if (this.#infoHashV1 !== undefined) {
-      return equal(createHash('sha1').update(this.#buf).digest(), this.#infoHashV1);
+      return equalBytes(createHash('sha1').update(this.#buf).digest(), this.#infoHashV1);
     }
-    return equal(createHash('sha256').update(this.#buf).digest(), this.#infoHashV2 as Uint8Array);
+    return equalBytes(createHash('sha256').update(this.#buf).digest(), this.#infoHashV2 as Uint8Array);
   }
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cryptoPairs, type PairHasher } from '../metainfo/merkle.ts';
 
 /** The interface version of sha1x8.c this code speaks (its `abi` export). */
 export const SHA1X8_ABI = 2;
@@ -90,8 +91,11 @@ let here: Sha1x8 | null | undefined;
  * A merkle PairHasher (metainfo/merkle.ts) on the addon's SHA-NI SHA-256 streams, for this
  * thread; undefined without them (merkle.ts then uses node:crypto).
  */
-export function nativePairs(): ((level: Uint8Array) => Uint8Array) | undefined {
+export function nativePairs(): PairHasher | undefined {
   here ??= loadSha1x8(findSha1x8());
   const m = here;
   return m?.sha256 ? (level) => m.sha256Chunks(level, 64) : undefined;
 }
+
+/** The fastest PairHasher on this thread: the addon's (looked for at the first call), else node:crypto. */
+export const fastPairs: PairHasher = (level) => (nativePairs() ?? cryptoPairs)(level);

@@ -7,7 +7,7 @@ import { keyOf, type BDict, type BValue } from '../bencode/decode.ts';
 import { bencode, dict, str } from '../bencode/encode.ts';
 import { listSourceFiles, type SourceFile } from './create-files.ts';
 import { BLOCK, fileRoot, pieceLayer, rootFromLayer } from './merkle.ts';
-import { nativePairs } from '../hashing/native-sha1.ts';
+import { fastPairs } from '../hashing/native-sha1.ts';
 import { parseTorrent } from './parse-torrent.ts';
 import type { Metainfo, MetaVersion } from './types.ts';
 
@@ -135,13 +135,12 @@ async function create(
   if (v2) {
     info.set(keyOf('meta version'), 2);
     const tree: BDict = new Map();
-    const pairs = nativePairs();
     for (const p of placed) {
       const leaf = dict({ length: p.file.length });
       const blocks = blockHashes.get(p.entry);
       if (blocks) {
-        const layer = p.file.length > pl ? pieceLayer(blocks, pl, pairs) : undefined;
-        const root = layer ? rootFromLayer(layer, pl, pairs) : fileRoot(blocks, pl, pairs);
+        const layer = p.file.length > pl ? pieceLayer(blocks, pl, fastPairs) : undefined;
+        const root = layer ? rootFromLayer(layer, pl, fastPairs) : fileRoot(blocks, pl, fastPairs);
         leaf.set(keyOf('pieces root'), root);
         if (layer) layers.set(String.fromCharCode(...root), layer);
       }
@@ -171,5 +170,5 @@ async function create(
   top.set(keyOf('info'), info);
   if (v2 && layers.size > 0) top.set(keyOf('piece layers'), layers);
   const bytes = bencode(top);
-  return { bytes, meta: parseTorrent(bytes) };
+  return { bytes, meta: parseTorrent(bytes, { pairs: fastPairs }) };
 }

@@ -42,3 +42,10 @@ export function base32Encode(b: Uint8Array): string {
   if (bits > 0) s += B32[(acc << (5 - bits)) & 31];
   return s;
 }
+
+/** Same length, same bytes. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

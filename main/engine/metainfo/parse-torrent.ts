@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { bdecodeSpans as bdecode, keyBytes, type BDict, type BValue } from '../bencode/decode.ts';
 import { get, invalid, isBytes, isDict, optBytes, optInt, optList, optString, reqInt, reqString, text } from './fields.ts';
 import { toHex } from './hex.ts';
-import { BLOCK, rootFromLayer } from './merkle.ts';
+import { BLOCK, rootFromLayer, type PairHasher } from './merkle.ts';
 import { unsafeComponentReason } from '../storage/safe-path.ts';
 import type { Metainfo, MetaVersion, TorrentFile } from './types.ts';
 
@@ -118,7 +118,12 @@ function stringList(top: BDict, key: string): string[] {
 /** Largest .torrent accepted (libtorrent's default limit is 10 MB; leave room for huge v1 piece lists). */
 export const MAX_TORRENT_BYTES = 64 * 1024 * 1024;
 
-export function parseTorrent(input: Uint8Array): Metainfo {
+export interface ParseOptions {
+  /** SHA-256 for checking piece layers against their roots (native-sha1.ts's fastPairs where the addon may load); node:crypto by default. */
+  pairs?: PairHasher;
+}
+
+export function parseTorrent(input: Uint8Array, opts: ParseOptions = {}): Metainfo {
   if (input.byteLength > MAX_TORRENT_BYTES) invalid('torrent', `is ${input.byteLength} bytes, more than the ${MAX_TORRENT_BYTES} accepted`);
   // A plain Uint8Array view (a Buffer's slice() would give Buffers in the Metainfo).
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
@@ -173,7 +178,7 @@ export function parseTorrent(input: Uint8Array): Metainfo {
     if (tree.size === 0) invalid('info.file tree', 'is empty');
     v2files = [];
     walkTree(tree, [], v2files, 'info.file tree');
-    pieceLayers = parsePieceLayers(top, v2files, pieceLength);
+    pieceLayers = parsePieceLayers(top, v2files, pieceLength, opts.pairs);
   }
 
   if (v1) {
@@ -231,7 +236,7 @@ export function parseTorrent(input: Uint8Array): Metainfo {
   return meta;
 }
 
-function parsePieceLayers(top: BDict, files: V2File[], pieceLength: number): Map<string, Uint8Array> {
+function parsePieceLayers(top: BDict, files: V2File[], pieceLength: number, pairs: PairHasher | undefined): Map<string, Uint8Array> {
   const raw = get(top, 'piece layers');
   const layers = new Map<string, Uint8Array>();
   if (raw !== undefined && !isDict(raw)) invalid('piece layers', 'must be a dictionary');
@@ -246,7 +251,7 @@ function parsePieceLayers(top: BDict, files: V2File[], pieceLength: number): Map
     if (!isBytes(layer)) invalid(field, 'must be a string');
     const want = Math.ceil(f.length / pieceLength) * 32;
     if (layer.length !== want) invalid(field, `is ${layer.length} bytes, expected ${want}`);
-    if (toHex(rootFromLayer(layer, pieceLength)) !== hex) invalid(field, 'does not hash to the file\'s pieces root');
+    if (toHex(rootFromLayer(layer, pieceLength, pairs)) !== hex) invalid(field, 'does not hash to the file\'s pieces root');
     layers.set(hex, layer.slice());
   }
   return layers;

@@ -11,6 +11,7 @@ import { WireDecoder } from '../wire/decoder.ts';
 import { setReadSink } from '../transport/tcp.ts';
 import { encodeHandshake, type Handshake } from '../wire/handshake.ts';
 import { encodeMessage, encodePieceHeader, type WireMessage } from '../wire/messages.ts';
+import { equalBytes } from '../metainfo/hex.ts';
 
 export const HANDSHAKE_TIMEOUT_MS = 20_000;
 export const IDLE_TIMEOUT_MS = 180_000; // BEP 3 suggests keep-alives every 2 min; allow one missed
@@ -256,8 +257,3 @@ function uncork(s: PeerSocket): void {
   s.uncork();
 }
 
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -12,7 +12,7 @@
 // of each ancestor below the pieces root. A reply is trusted only when the hashes, folded with
 // the uncles, give the pieces root from the info dict — never on the peer's word.
 import { BLOCK, log2, merkleRoot, nextPow2, padHash, rootFromLayer, sha256 } from '../metainfo/merkle.ts';
-import { toHex } from '../metainfo/hex.ts';
+import { equalBytes, toHex } from '../metainfo/hex.ts';
 import type { Metainfo } from '../metainfo/types.ts';
 import type { HashRange } from '../wire/messages.ts';
 
@@ -55,7 +55,6 @@ export type ServeResult = ({ type: 'hashes'; hashes: Uint8Array } & HashRange) |
 
 interface Outstanding { peer: number; at: number; req: HashRange }
 
-const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 const reqKey = (rootHex: string, index: number): string => `${rootHex}:${index}`;
 
 export class PieceLayers {
@@ -87,7 +86,7 @@ export class PieceLayers {
         layer: new Uint8Array(pieces * 32), known: new Uint8Array(pieces), knownCount: 0, fromMeta: false,
         tentative: undefined, tentativeCount: 0,
       };
-      if (given !== undefined && given.length === pieces * 32 && same(rootFromLayer(given, meta.pieceLength), f.piecesRoot)) {
+      if (given !== undefined && given.length === pieces * 32 && equalBytes(rootFromLayer(given, meta.pieceLength), f.piecesRoot)) {
         fl.layer.set(given);
         fl.known.fill(1);
         fl.knownCount = pieces;
@@ -240,7 +239,7 @@ export class PieceLayers {
     f.tentative.set(subtreeRoot, k * 32);
     if (f.tentativeCount < f.pieces) return false;
     const layer = f.tentative.subarray(0, flags);
-    if (!same(rootFromLayer(layer, this.pieceLength), f.root)) { f.tentative = undefined; f.tentativeCount = 0; return false; }
+    if (!equalBytes(rootFromLayer(layer, this.pieceLength), f.root)) { f.tentative = undefined; f.tentativeCount = 0; return false; }
     f.layer.set(layer);
     f.known.fill(1);
     if (f.knownCount < f.pieces) this.#missing--;
@@ -316,7 +315,7 @@ export class PieceLayers {
 }
 
 function sameRange(a: HashRange, b: HashRange): boolean {
-  return same(a.piecesRoot, b.piecesRoot) && a.baseLayer === b.baseLayer && a.index === b.index && a.length === b.length && a.proofLayers === b.proofLayers;
+  return equalBytes(a.piecesRoot, b.piecesRoot) && a.baseLayer === b.baseLayer && a.index === b.index && a.length === b.length && a.proofLayers === b.proofLayers;
 }
 
 /**
@@ -332,7 +331,7 @@ export function checkProof(root: Uint8Array, height: number, r: HashRange, hashe
   if (hashes.length !== (count + uncles) * 32) return `${hashes.length / 32} hashes, expected ${count} + ${uncles} uncles`;
   if (pieces !== undefined) {
     for (let k = Math.max(r.index, pieces); k < r.index + count; k++) {
-      if (!same(hashes.subarray((k - r.index) * 32, (k - r.index + 1) * 32), pad)) return `non-pad hash past the file's end at ${k}`;
+      if (!equalBytes(hashes.subarray((k - r.index) * 32, (k - r.index + 1) * 32), pad)) return `non-pad hash past the file's end at ${k}`;
     }
   }
   let node = merkleRoot(hashes.subarray(0, count * 32), count, pad);
@@ -343,5 +342,5 @@ export function checkProof(root: Uint8Array, height: number, r: HashRange, hashe
     pos >>= 1;
   }
   if (pos !== 0) return 'range outside the tree';
-  return same(node, root) ? null : 'hashes do not prove out to the pieces root';
+  return equalBytes(node, root) ? null : 'hashes do not prove out to the pieces root';
 }

@@ -5,8 +5,8 @@ import { HashPool } from '../hashing/hash-pool.ts';
 import { hashLayout, type LayoutEntry } from '../hashing/layout-hasher.ts';
 import { TesseraError } from '../errors.ts';
 import { BLOCK, fileRoot, pieceLayer } from '../metainfo/merkle.ts';
-import { nativePairs } from '../hashing/native-sha1.ts';
-import { toHex } from '../metainfo/hex.ts';
+import { fastPairs } from '../hashing/native-sha1.ts';
+import { equalBytes, toHex } from '../metainfo/hex.ts';
 import type { Metainfo } from '../metainfo/types.ts';
 import { layoutLength, PieceMap } from './piece-map.ts';
 import { safeJoin } from './safe-path.ts';
@@ -154,20 +154,19 @@ async function verify(
 /** v2-only: compare each file's piece hashes (from its leaves) with the piece layer or pieces root. */
 function checkV2(meta: Metainfo, entryOf: Map<number, number>, blocks: Map<number, Uint8Array>, bad: Set<number>): void {
   const pl = meta.pieceLength;
-  const pairs = nativePairs();
   for (const [i, e] of entryOf) {
     const f = meta.files[i]!;
     const leaves = blocks.get(e);
     if (!leaves || !f.piecesRoot) continue;
     const first = f.offset / pl;
     if (f.length <= pl) {
-      if (toHex(fileRoot(leaves, pl, pairs)) !== toHex(f.piecesRoot)) bad.add(first);
+      if (!equalBytes(fileRoot(leaves, pl, fastPairs), f.piecesRoot)) bad.add(first);
       continue;
     }
     const want = meta.pieceLayers?.get(toHex(f.piecesRoot));
-    const got = pieceLayer(leaves, pl, pairs);
+    const got = pieceLayer(leaves, pl, fastPairs);
     for (let k = 0; k * 32 < got.length; k++) {
-      if (!want || toHex(got.subarray(k * 32, k * 32 + 32)) !== toHex(want.subarray(k * 32, k * 32 + 32))) bad.add(first + k);
+      if (!want || !equalBytes(got.subarray(k * 32, k * 32 + 32), want.subarray(k * 32, k * 32 + 32))) bad.add(first + k);
     }
   }
 }
