@@ -1,6 +1,6 @@
 // Finds and loads the optional native hashing addon (native/sha1x8.c: SHA-1 of eight pieces per
 // call, ~1.8x node:crypto per core here; SHA-256 of many 16 KiB leaves or 64-byte merkle pairs,
-// four streams), built by scripts/native-build.mjs into node_modules/.cache/tessera-native/.
+// eight at a time), built by scripts/native-build.mjs into node_modules/.cache/tessera-native/.
 // Absent, built for another interface version, or on a CPU with neither SHA-NI nor AVX2, it is
 // null and the hash lanes use node:crypto. TESSERA_NO_NATIVE=1 turns it off (benchmarks compare both).
 import { existsSync } from 'node:fs';
@@ -25,9 +25,7 @@ export interface Sha1x8 {
   init(state: Uint8Array): void;
   update(state: Uint8Array, data: Uint8Array, stride: number, len: number): void;
   final(state: Uint8Array, data: Uint8Array, stride: number, len: number, total: number): Uint8Array;
-  /** True when this CPU has SHA-NI: sha256Chunks may be called. */
-  sha256: boolean;
-  /** SHA-256 of each `size`-byte slice of data (the last may be shorter), 32 bytes each, four slices at a time. */
+  /** SHA-256 of each `size`-byte slice of data (the last may be shorter), 32 bytes each, up to eight slices at a time. */
   sha256Chunks(data: Uint8Array, size: number): Uint8Array;
 }
 
@@ -88,13 +86,13 @@ export function loadSha1x8(file: string | null): Sha1x8 | null {
 let here: Sha1x8 | null | undefined;
 
 /**
- * A merkle PairHasher (metainfo/merkle.ts) on the addon's SHA-NI SHA-256 streams, for this
- * thread; undefined without them (merkle.ts then uses node:crypto).
+ * A merkle PairHasher (metainfo/merkle.ts) on the addon's SHA-256 (SHA-NI streams or AVX2 lanes),
+ * for this thread; undefined without the addon (merkle.ts then uses node:crypto).
  */
 export function nativePairs(): PairHasher | undefined {
   here ??= loadSha1x8(findSha1x8());
   const m = here;
-  return m?.sha256 ? (level) => m.sha256Chunks(level, 64) : undefined;
+  return m ? (level) => m.sha256Chunks(level, 64) : undefined;
 }
 
 /** The fastest PairHasher on this thread: the addon's (looked for at the first call), else node:crypto. */

@@ -22,8 +22,8 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 const native = nativePairs();
 const hashers: Array<[string, PairHasher]> = [['node:crypto', cryptoPairs]];
-if (native) hashers.push(['addon SHA-NI', native]);
-else console.error('[merkle.test] the native pair hasher is not available here (no addon or no SHA-NI): node:crypto only');
+if (native) hashers.push(['addon', native]);
+else console.error('[merkle.test] the native pair hasher is not available here (no addon): node:crypto only');
 
 const leavesArb = fc.integer({ min: 1, max: 300 }).chain((n) => fc.uint8Array({ minLength: n * 32, maxLength: n * 32 }));
 const pieceArb = fc.constantFrom(BLOCK, 2 * BLOCK, 4 * BLOCK, 16 * BLOCK, 64 * BLOCK);
