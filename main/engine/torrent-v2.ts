@@ -8,6 +8,7 @@ import { TesseraError } from './errors.ts';
 import { toHex } from './metainfo/hex.ts';
 import type { Metainfo } from './metainfo/types.ts';
 import { MerkleVerifier, type PieceHashSource } from './pieces/merkle-verify.ts';
+import { fastLeaves, fastPairs } from './hashing/native-sha1.ts';
 import { PieceMap, layoutLength } from './storage/piece-map.ts';
 
 export interface TorrentIdentity {
@@ -43,5 +44,6 @@ export function pieceMapOf(meta: Metainfo): PieceMap {
  * `learned`: piece layers fetched from peers when the metadata has none (a magnet).
  */
 export function merkleVerifierOf(meta: Metainfo, pieceCount: number, learned?: PieceHashSource): MerkleVerifier | undefined {
-  return meta.infoHashV2 !== undefined ? new MerkleVerifier(meta, pieceCount, learned) : undefined;
+  // The addon's SHA-256 where it loads: a downloaded piece's leaves several at a time, on this thread.
+  return meta.infoHashV2 !== undefined ? new MerkleVerifier(meta, pieceCount, learned, { leaves: fastLeaves, pairs: fastPairs }) : undefined;
 }

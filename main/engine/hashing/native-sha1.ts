@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cryptoPairs, type PairHasher } from '../metainfo/merkle.ts';
+import { BLOCK, cryptoLeaves, cryptoPairs, type LeafHasher, type PairHasher } from '../metainfo/merkle.ts';
 
 /** The interface version of sha1x8.c this code speaks (its `abi` export). */
 export const SHA1X8_ABI = 2;
@@ -97,3 +97,9 @@ export function nativePairs(): PairHasher | undefined {
 
 /** The fastest PairHasher on this thread: the addon's (looked for at the first call), else node:crypto. */
 export const fastPairs: PairHasher = (level) => (nativePairs() ?? cryptoPairs)(level);
+
+/** The fastest LeafHasher on this thread (BEP 52 16 KiB leaves, e.g. of a downloaded piece): the addon's, else node:crypto. */
+export const fastLeaves: LeafHasher = (data) => {
+  here ??= loadSha1x8(findSha1x8());
+  return here ? here.sha256Chunks(data, BLOCK) : cryptoLeaves(data);
+};

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { BLOCK, cryptoPairs, fileRoot, merkleRoot, pieceLayer, rootFromLayer, type PairHasher } from './merkle.ts';
-import { nativePairs } from '../hashing/native-sha1.ts';
+import { BLOCK, cryptoLeaves, cryptoPairs, fileRoot, merkleRoot, pieceLayer, rootFromLayer, type PairHasher } from './merkle.ts';
+import { fastLeaves, nativePairs } from '../hashing/native-sha1.ts';
 
 // BEP 52 written out as directly as possible, one node at a time: a tree over the leaves padded
 // with zero hashes to `width`; a piece's hash is the root of its pieceLength/16 KiB leaves; a
@@ -50,4 +50,11 @@ test('merkle: the native pair hasher and node:crypto agree on every level size',
   fc.assert(fc.property(fc.integer({ min: 1, max: 2000 }).chain((n) => fc.uint8Array({ minLength: n * 64, maxLength: n * 64 })), (level) => {
     assert.equal(hex((native as PairHasher)(level)), hex(cryptoPairs(level)));
   }), { numRuns: 100 });
+});
+
+test('leaves: the engine\'s LeafHasher (the addon where it loads) equals node:crypto per 16 KiB block', () => {
+  fc.assert(fc.property(fc.integer({ min: 0, max: 20 * BLOCK }), fc.integer(), (len, seed) => {
+    const data = new Uint8Array(len).map((_, i) => (i * 2654435761 + seed) >>> 24);
+    assert.equal(hex(fastLeaves(data)), hex(cryptoLeaves(data)));
+  }), { numRuns: 60 });
 });

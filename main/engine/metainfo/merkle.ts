@@ -44,6 +44,16 @@ export const cryptoPairs: PairHasher = (level) => {
   return out;
 };
 
+/** SHA-256 of each 16 KiB block of `data` (the last may be shorter): a file's or a piece's leaves. */
+export type LeafHasher = (data: Uint8Array) => Uint8Array;
+
+export const cryptoLeaves: LeafHasher = (data) => {
+  const n = Math.ceil(data.length / BLOCK);
+  const out = new Uint8Array(n * 32);
+  for (let i = 0; i < n; i++) out.set(createHash('sha256').update(data.subarray(i * BLOCK, (i + 1) * BLOCK)).digest(), i * 32);
+  return out;
+};
+
 /** `level` (count nodes) with `pad` appended when count is odd. */
 function even(level: Uint8Array, count: number, pad: Uint8Array): Uint8Array {
   if (count % 2 === 0) return level.subarray(0, count * 32);

@@ -2,10 +2,10 @@
 // its 16 KiB leaf hashes equals the file's piece-layer entry — or, for a file of at most one
 // piece, the file's pieces root. Leaves past the file's end are zero hashes (pieces never span
 // files in v2; in a hybrid the tail of a file's last piece is BEP 47 padding, covered only by SHA-1).
-// Pure apart from node:crypto.
-import { createHash } from 'node:crypto';
+// Pure: SHA-256 comes in as LeafHasher/PairHasher (node:crypto by default; the engine hands in the
+// native addon's, which hashes a piece's leaves several at a time).
 import { TesseraError } from '../errors.ts';
-import { BLOCK, merkleRoot, nextPow2 } from '../metainfo/merkle.ts';
+import { BLOCK, cryptoLeaves, cryptoPairs, merkleRoot, nextPow2, type LeafHasher, type PairHasher } from '../metainfo/merkle.ts';
 import { toHex } from '../metainfo/hex.ts';
 import type { Metainfo } from '../metainfo/types.ts';
 
@@ -20,6 +20,11 @@ export interface MerkleTarget {
   dataLength: number;
 }
 
+export interface Sha256Hashers {
+  leaves: LeafHasher;
+  pairs: PairHasher;
+}
+
 /** Piece-layer entries learned after the metadata (pieces/hash-layers.ts): undefined while unknown. */
 export interface PieceHashSource {
   pieceHash(piece: number): Uint8Array | undefined;
@@ -31,13 +36,15 @@ export class MerkleVerifier {
   readonly #fileOf: Int32Array;
   readonly #files: Array<{ first: number; length: number; root: Uint8Array; layer: Uint8Array | undefined; multi: boolean }> = [];
   readonly #learned: PieceHashSource | undefined;
+  readonly #sha256: Sha256Hashers;
 
   /**
    * Throws METAINFO_INVALID when a file is not piece-aligned, or its piece layer is missing and no
    * `learned` source (hash requests to peers) will supply it.
    */
-  constructor(meta: Metainfo, pieceCount: number, learned?: PieceHashSource) {
+  constructor(meta: Metainfo, pieceCount: number, learned?: PieceHashSource, sha256: Sha256Hashers = { leaves: cryptoLeaves, pairs: cryptoPairs }) {
     this.#learned = learned;
+    this.#sha256 = sha256;
     const pl = meta.pieceLength;
     if (pl < BLOCK || pl % BLOCK !== 0) throw new TesseraError('METAINFO_INVALID', `v2 piece length ${pl} is not a multiple of 16 KiB`);
     this.#pieceLength = pl;
@@ -87,7 +94,7 @@ export class MerkleVerifier {
     if (f === undefined || !f.multi) return undefined;
     const pl = this.#pieceLength;
     const dataLength = Math.min(pl, f.length - (piece - f.first) * pl);
-    return data.length < dataLength ? undefined : rootOf(data, dataLength, pl / BLOCK);
+    return data.length < dataLength ? undefined : this.#rootOf(data, dataLength, pl / BLOCK);
   }
 
   /** Does `data` (the piece's bytes from offset 0) hash to the expected root? A piece with no v2 data passes. */
@@ -95,18 +102,12 @@ export class MerkleVerifier {
     const t = this.target(piece);
     if (t === undefined) return (this.#fileOf[piece] ?? -2) === -1;
     if (data.length < t.dataLength) return false;
-    const root = rootOf(data, t.dataLength, t.width);
+    const root = this.#rootOf(data, t.dataLength, t.width);
     for (let i = 0; i < 32; i++) if (root[i] !== t.root[i]) return false;
     return true;
   }
-}
 
-function rootOf(data: Uint8Array, dataLength: number, width: number): Uint8Array {
-  const leaves = Math.ceil(dataLength / BLOCK);
-  const hashes = new Uint8Array(leaves * 32);
-  for (let i = 0; i < leaves; i++) {
-    const from = i * BLOCK;
-    hashes.set(createHash('sha256').update(data.subarray(from, Math.min(dataLength, from + BLOCK))).digest(), i * 32);
+  #rootOf(data: Uint8Array, dataLength: number, width: number): Uint8Array {
+    return merkleRoot(this.#sha256.leaves(data.subarray(0, dataLength)), width, ZERO32, this.#sha256.pairs);
   }
-  return merkleRoot(hashes, width, ZERO32);
 }
