@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// Builds the optional native SHA-1 addon (main/engine/hashing/native/sha1x8.c, Node-API) into
+// Builds the optional native hashing addon (main/engine/hashing/native/sha1x8.c and the SHA-1 and
+// SHA-256 lane code it includes; Node-API) into
 // node_modules/.cache/tessera-native/sha1x8.node with the C compiler and Node's own headers, when
 // the file is missing or older than its source. Run by `npm test`, `npm start`, the benchmarks and
 // bin/tessera.mjs; .npmrc's ignore-scripts means `npm ci` never compiles anything. Without a
 // compiler (or on Windows) nothing is built and hashing uses node:crypto: slower, never wrong.
 //   node scripts/native-build.mjs     build if needed (retrying a failed build) and say what happened
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE = join(ROOT, 'main', 'engine', 'hashing', 'native', 'sha1x8.c');
+const SOURCE_DIR = join(ROOT, 'main', 'engine', 'hashing', 'native');
+// The unit compiled; it includes the .h files beside it (the SHA-1 and SHA-256 lanes, the SIMD helpers).
+const SOURCE = join(SOURCE_DIR, 'sha1x8.c');
 export const NATIVE_DIR = join(ROOT, 'node_modules', '.cache', 'tessera-native');
 export const SHA1X8 = join(NATIVE_DIR, 'sha1x8.node');
 // Written when a build fails, so later runs do not retry until the source changes (or it is deleted).
@@ -22,10 +25,19 @@ function nodeHeaders() {
   return candidates.find((d) => existsSync(join(d, 'node_api.h'))) ?? null;
 }
 
-/** Path of a built addon that is not older than its source, or null. */
+/** Newest modification time among the addon's sources (.c and .h), 0 when there are none. */
+function sourcesTime() {
+  try {
+    return Math.max(0, ...readdirSync(SOURCE_DIR).filter((n) => /\.[ch]$/.test(n)).map((n) => statSync(join(SOURCE_DIR, n)).mtimeMs));
+  } catch {
+    return 0;
+  }
+}
+
+/** Path of a built addon that is not older than its sources, or null. */
 export function freshNative() {
   try {
-    return statSync(SHA1X8).mtimeMs >= statSync(SOURCE).mtimeMs ? SHA1X8 : null;
+    return statSync(SHA1X8).mtimeMs >= sourcesTime() ? SHA1X8 : null;
   } catch {
     return null;
   }
@@ -37,7 +49,7 @@ export function ensureNative({ retry = false } = {}) {
   if (fresh) return { path: fresh, note: 'up to date' };
   if (!retry) {
     try {
-      if (statSync(FAILED).mtimeMs >= statSync(SOURCE).mtimeMs) return { path: null, note: `an earlier build failed (${readFileSync(FAILED, 'utf8').trim()})` };
+      if (statSync(FAILED).mtimeMs >= sourcesTime()) return { path: null, note: `an earlier build failed (${readFileSync(FAILED, 'utf8').trim()})` };
     } catch {
       // no failure on record
     }
