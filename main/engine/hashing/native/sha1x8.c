@@ -141,6 +141,21 @@ static napi_value js_update(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// Merkle-Damgard padding, the same for SHA-1 and SHA-256: each lane's last `rem` bytes (after
+// `full` whole blocks), 0x80, zeros, and the message length in bits, big-endian, as 1 or 2 blocks.
+static size_t pad_tails(uint8_t tail[LANES][128], const uint8_t *tp[LANES], const uint8_t *const p[LANES], size_t full, size_t rem, uint64_t total) {
+  const size_t tail_blocks = rem < 56 ? 1 : 2;
+  const uint64_t bits = total * 8;
+  for (int i = 0; i < LANES; i++) {
+    memset(tail[i], 0, 128);
+    memcpy(tail[i], p[i] + full * 64, rem);
+    tail[i][rem] = 0x80;
+    for (int b = 0; b < 8; b++) tail[i][tail_blocks * 64 - 1 - b] = (uint8_t)(bits >> (8 * b));
+    tp[i] = tail[i];
+  }
+  return tail_blocks;
+}
+
 static napi_value js_final(napi_env env, napi_callback_info info) {
   size_t argc = 5, len, total;
   napi_value argv[5];
@@ -150,19 +165,11 @@ static napi_value js_final(napi_env env, napi_callback_info info) {
   if (engine == NONE) return fail(env, "sha1x8: this CPU has neither SHA-NI nor AVX2");
   if (argc < 5 || !lanes_arg(env, argv, &state, p, &len) || !size_arg(env, argv[4], &total) || total < len || total > (SIZE_MAX >> 3))
     return fail(env, "final(state, data, stride, len, total): eight lanes of len bytes, stride apart, inside data; total >= len");
-  size_t full = len / 64, rem = len % 64, tail_blocks = rem < 56 ? 1 : 2;
+  const size_t full = len / 64;
   compress(state, p, full);
   uint8_t tail[LANES][128];
   const uint8_t *tp[LANES];
-  uint64_t bits = (uint64_t)total * 8;
-  for (int i = 0; i < LANES; i++) {
-    memset(tail[i], 0, sizeof tail[i]);
-    memcpy(tail[i], p[i] + full * 64, rem);
-    tail[i][rem] = 0x80;
-    for (int b = 0; b < 8; b++) tail[i][tail_blocks * 64 - 1 - b] = (uint8_t)(bits >> (8 * b));
-    tp[i] = tail[i];
-  }
-  compress(state, tp, tail_blocks);
+  compress(state, tp, pad_tails(tail, tp, p, full, len % 64, total));
   napi_value ab, out;
   void *raw;
   if (napi_create_arraybuffer(env, LANES * 20, &raw, &ab) != napi_ok) return NULL;
@@ -191,8 +198,7 @@ static void sha256_group(size_t count, uint32_t st[LANES][8], const uint8_t *p[L
 }
 
 static void sha256_same_len(const uint8_t *base, size_t stride, size_t n, size_t len, uint8_t *out) {
-  const size_t full = len / 64, rem = len % 64, tail_blocks = rem < 56 ? 1 : 2;
-  const uint64_t bits = (uint64_t)len * 8;
+  const size_t full = len / 64;
   for (size_t i = 0; i < n; i += LANES) {
     const size_t count = n - i < LANES ? n - i : LANES;
     const uint8_t *p[LANES], *tp[LANES];
@@ -203,14 +209,7 @@ static void sha256_same_len(const uint8_t *base, size_t stride, size_t n, size_t
       memcpy(st[s], IV256, sizeof IV256);
     }
     sha256_group(count, st, p, full);
-    for (int s = 0; s < LANES; s++) {
-      memset(tail[s], 0, sizeof tail[s]);
-      memcpy(tail[s], p[s] + full * 64, rem);
-      tail[s][rem] = 0x80;
-      for (int b = 0; b < 8; b++) tail[s][tail_blocks * 64 - 1 - b] = (uint8_t)(bits >> (8 * b));
-      tp[s] = tail[s];
-    }
-    sha256_group(count, st, tp, tail_blocks);
+    sha256_group(count, st, tp, pad_tails(tail, tp, p, full, len % 64, len));
     for (size_t s = 0; s < count; s++) {
       uint8_t *d = out + 32 * (i + s);
       for (int j = 0; j < 8; j++) {
