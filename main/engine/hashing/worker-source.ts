@@ -116,6 +116,22 @@ function sha1Pieces(d, pl) {
   out.set(each(d.subarray(groups * 8 * pl), pl, 'sha1', 20), groups * 160);
   return out;
 }
+// v2 only (no SHA-1 pieces): each file's leaves, a slice at a time, hashed while the slice is in
+// the core's L2 cache; gaps and pad files are not read at all (they have no leaves).
+const LEAF_SLICE = 1048576;
+function readLeaves(job) {
+  if (buf.length < LEAF_SLICE) buf = pageAligned(LEAF_SLICE);
+  return job.segs.map((g) => {
+    if (!g.blocks) return null;
+    const out = new Uint8Array(Math.ceil(g.len / 16384) * 32);
+    for (let from = 0; from < g.len; from += LEAF_SLICE) {
+      const to = Math.min(g.len, from + LEAF_SLICE);
+      readInto(buf, 0, g, from, to);
+      out.set(each(buf.subarray(0, to - from), 16384, 'sha256', 32), (from / 16384) * 32);
+    }
+    return out;
+  });
+}
 // Without the addon, the chunk is read one piece at a time and each piece hashed right after its read,
 // while its bytes are still in the core's L2 cache (a 256 KiB piece fits; a whole multi-MiB chunk
 // would be hashed back from L3 or memory, which this shared machine makes measurably slower).
@@ -126,24 +142,28 @@ function readHash(job) {
   for (const g of job.segs) { starts.push(acc); acc += g.len; }
   const out = { pieces: null, blocks: [] };
   try {
-    if (native && job.sha1 && total >= 8 * job.pieceLength && !job.segs.some((g) => g.blocks)) {
+    if (!job.sha1) {
+      out.blocks = readLeaves(job);
+      return out;
+    }
+    if (native && total >= 8 * job.pieceLength && !job.segs.some((g) => g.blocks)) {
       out.pieces = readHashX8(job, total, starts);
       out.blocks = job.segs.map(() => null);
       return out;
     }
     if (buf.length < total) buf = pageAligned(total);
-    if (native && job.sha1) {
+    if (native) {
       // With the addon and v2 leaves wanted too (a hybrid): the whole chunk, then eight pieces
       // per call, as sha1-pieces does.
       readSpan(buf, 0, job, starts, 0, total);
       out.pieces = sha1Pieces(buf.subarray(0, total), job.pieceLength);
     } else {
-      const step = job.sha1 ? job.pieceLength : total;
-      if (job.sha1) out.pieces = new Uint8Array(Math.ceil(total / step) * 20);
-      for (let a = 0, k = 0; a < total; a += step, k++) {
-        const b = Math.min(total, a + step);
+      const pl = job.pieceLength;
+      out.pieces = new Uint8Array(Math.ceil(total / pl) * 20);
+      for (let a = 0, k = 0; a < total; a += pl, k++) {
+        const b = Math.min(total, a + pl);
         readSpan(buf, a, job, starts, a, b);
-        if (job.sha1) out.pieces.set(createHash('sha1').update(buf.subarray(a, b)).digest(), k * 20);
+        out.pieces.set(createHash('sha1').update(buf.subarray(a, b)).digest(), k * 20);
       }
     }
   } finally {
