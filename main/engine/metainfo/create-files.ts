@@ -30,6 +30,26 @@ function cmpBytes(a: string, b: string): number {
   return x.length - y.length;
 }
 
+/** File-system calls in flight at once during a walk. */
+const FS_CALLS = 64;
+
+/** Runs the calls it is given at most `n` at a time, the rest waiting their turn in order. */
+function gate(n: number): <T>(call: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (call) => {
+    if (running >= n) await new Promise<void>((go) => waiting.push(go)); // a finishing call hands over its slot
+    else running++;
+    try {
+      return await call();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
 function inside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
@@ -57,40 +77,44 @@ export async function listSourceFiles(src: string, opts: { include?: readonly st
   const files: SourceFile[] = [];
   const skipped: string[] = [];
 
-  async function walk(dir: string, rel: string[]): Promise<void> {
-    const entries = (await readdir(dir)).sort(cmpBytes);
-    for (const e of entries) {
-      const p = path.join(dir, e);
-      const relPath = [...rel, e];
-      const relStr = relPath.join('/');
-      if (exclude.length && matches(exclude, relStr)) continue;
-      let s = await lstat(p);
-      if (s.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = await realpath(p);
-        } catch {
-          skipped.push(relStr); // dangling link
-          continue;
-        }
-        if (!inside(rootReal, target)) { skipped.push(relStr); continue; }
-        s = await stat(p);
-        if (s.isDirectory()) {
-          if (seenDirs.has(target)) continue;
-          seenDirs.add(target);
-        }
-      } else if (s.isDirectory()) {
-        seenDirs.add(await realpath(p));
+  // Every entry's lstat (and a link's realpath/stat) in parallel, at most FS_CALLS at a time: one
+  // after another, each call's round trip through libuv's thread pool dominated (5,000 files:
+  // 0.45-0.5 s of lstat alone, 33 ms with 64 in flight, 20 ms with blocking calls). The walk's
+  // order does not matter: files are sorted below.
+  const fsCall = gate(FS_CALLS);
+  async function visit(p: string, relPath: string[]): Promise<void> {
+    const relStr = relPath.join('/');
+    if (exclude.length && matches(exclude, relStr)) return;
+    let s = await fsCall(() => lstat(p));
+    if (s.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = await fsCall(() => realpath(p));
+      } catch {
+        skipped.push(relStr); // dangling link
+        return;
       }
-      if (s.isDirectory()) await walk(p, relPath);
-      else if (s.isFile()) {
-        if (include.length && !matches(include, relStr)) continue;
-        files.push({ path: relPath, abs: p, length: s.size });
+      if (!inside(rootReal, target)) { skipped.push(relStr); return; }
+      s = await fsCall(() => stat(p));
+      if (s.isDirectory()) {
+        if (seenDirs.has(target)) return;
+        seenDirs.add(target);
       }
+    } else if (s.isDirectory()) {
+      seenDirs.add(await fsCall(() => realpath(p)));
+    }
+    if (s.isDirectory()) await walk(p, relPath);
+    else if (s.isFile()) {
+      if (include.length && !matches(include, relStr)) return;
+      files.push({ path: relPath, abs: p, length: s.size });
     }
   }
+  async function walk(dir: string, rel: string[]): Promise<void> {
+    const entries = await fsCall(() => readdir(dir));
+    await Promise.all(entries.map((e) => visit(path.join(dir, e), [...rel, e])));
+  }
   await walk(abs, []);
-  // readdir order per directory already sorted; a full sort keeps component-wise byte order.
+  // Component-wise byte order, whatever order the parallel walk found them in.
   files.sort((a, b) => {
     const n = Math.min(a.path.length, b.path.length);
     for (let i = 0; i < n; i++) {
@@ -100,5 +124,5 @@ export async function listSourceFiles(src: string, opts: { include?: readonly st
     return a.path.length - b.path.length;
   });
   if (files.length === 0) throw new TesseraError('BAD_ARGUMENT', `${src}: no files to include`);
-  return { name, single: false, files, skipped };
+  return { name, single: false, files, skipped: skipped.sort(cmpBytes) };
 }
