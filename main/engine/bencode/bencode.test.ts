@@ -176,3 +176,11 @@ test('property: valid encodings, truncated or mutated, only ever raise BENCODE_I
     fuzzDecoders(mutated);
   }), { numRuns: 1500 });
 });
+
+test('keyOf: any name gives the latin1 string of its UTF-8 bytes (the ASCII shortcut included)', () => {
+  fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })), (name) => {
+    const u = new TextEncoder().encode(name);
+    assert.equal(keyOf(name), String.fromCharCode(...u));
+    assert.deepEqual(keyBytes(keyOf(name)), u);
+  }), { numRuns: 500 });
+});

@@ -288,8 +288,14 @@ const utf8 = new TextEncoder();
 
 /** Dictionary key for a UTF-8 name (e.g. 'piece length', or a non-ASCII file name). */
 export function keyOf(name: string): string {
-  const u = utf8.encode(name);
-  return latin1(u, 0, u.length);
+  // ASCII is its own UTF-8 and latin1: the common case (every BEP key, most file names) skips the encoder.
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) > 0x7f) {
+      const u = utf8.encode(name);
+      return latin1(u, 0, u.length);
+    }
+  }
+  return name;
 }
 
 /**
