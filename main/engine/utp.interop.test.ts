@@ -40,7 +40,11 @@ test('Tessera downloads over uTP from a uTP-only libtorrent seed, RC4 forced', {
     await waitUntil(() => {
       for (const p of session.detail(s.id)?.peers ?? []) seen.add(`${p.transport}/${p.encryption}`);
       return completed;
-    }, 75_000, 'download over uTP to complete', 20);
+    }, 75_000, 'download over uTP to complete', 20).catch((e: unknown) => {
+      // What a stall looked like: how far it got and which connections it ever had.
+      const sum = session.summaries().find((x) => x.id === s.id);
+      throw new Error(`${e instanceof Error ? e.message : String(e)}; progress ${sum?.progress}, status ${sum?.status}, connections seen ${JSON.stringify([...seen])}`);
+    });
     assert.deepEqual([...seen], ['utp/rc4']);
     assert.deepEqual(await diffFiles(src, join(dir, 'dl', 'payload'), FILES.map((f) => f.path)), []);
   } finally {
