@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { listSourceFiles } from './create-files.ts';
+import { compareUtf8, listSourceFiles } from './create-files.ts';
 
 /** The files under `root` the plain way: one synchronous call after another, sorted by path bytes. */
 function reference(root: string): string[] {
@@ -50,4 +50,12 @@ test('listSourceFiles: the parallel walk finds exactly the files of a random tre
       rmSync(root, { recursive: true, force: true });
     }
   }), { numRuns: 40 });
+});
+
+test('compareUtf8 orders any two names as their UTF-8 bytes do', () => {
+  // Lone surrogates cannot come from readdir (Node decodes file names from UTF-8), so well-formed strings only.
+  const name = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.constantFrom('a', 'é', '\uffff', '\ue000', '😀', '𝄞', '\ud7ff') }));
+  fc.assert(fc.property(name, name, (a, b) => {
+    assert.equal(Math.sign(compareUtf8(a, b)), Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  }), { numRuns: 3000 });
 });

@@ -1,7 +1,8 @@
 // Lists the files a new torrent will hold: sorted by path bytes (the order of a v2 file tree),
 // hidden files included unless excluded, symlinks followed only when their target stays inside
 // the source path (and never twice into the same directory, so link cycles end).
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TesseraError } from '../errors.ts';
 import { globToRegExp } from './glob.ts';
@@ -22,33 +23,25 @@ export interface SourceList {
   skipped: string[];
 }
 
-const enc = new TextEncoder();
-function cmpBytes(a: string, b: string): number {
-  const x = enc.encode(a), y = enc.encode(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
-  return x.length - y.length;
+/**
+ * Orders names as their UTF-8 bytes do, which is code point order. UTF-16 order (JavaScript's `<`)
+ * differs only where a surrogate pair (a code point above U+FFFF) meets a character from U+E000 up;
+ * no encoding needed (sorting 5,000 paths through TextEncoder took ~40 ms).
+ */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i), y = b.charCodeAt(i);
+    if (x === y) continue;
+    const sx = x >= 0xd800 && x <= 0xdfff, sy = y >= 0xd800 && y <= 0xdfff;
+    if (sx !== sy) return sx ? 1 : -1; // a surrogate starts a code point above every BMP character
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
-/** File-system calls in flight at once during a walk. */
-const FS_CALLS = 64;
-
-/** Runs the calls it is given at most `n` at a time, the rest waiting their turn in order. */
-function gate(n: number): <T>(call: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async (call) => {
-    if (running >= n) await new Promise<void>((go) => waiting.push(go)); // a finishing call hands over its slot
-    else running++;
-    try {
-      return await call();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
+/** File-system calls between two turns of the event loop during a walk. */
+const CALLS_PER_TURN = 256;
 
 function inside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
@@ -77,52 +70,58 @@ export async function listSourceFiles(src: string, opts: { include?: readonly st
   const files: SourceFile[] = [];
   const skipped: string[] = [];
 
-  // Every entry's lstat (and a link's realpath/stat) in parallel, at most FS_CALLS at a time: one
-  // after another, each call's round trip through libuv's thread pool dominated (5,000 files:
-  // 0.45-0.5 s of lstat alone, 33 ms with 64 in flight, 20 ms with blocking calls). The walk's
-  // order does not matter: files are sorted below.
-  const fsCall = gate(FS_CALLS);
-  async function visit(p: string, relPath: string[]): Promise<void> {
-    const relStr = relPath.join('/');
-    if (exclude.length && matches(exclude, relStr)) return;
-    let s = await fsCall(() => lstat(p));
-    if (s.isSymbolicLink()) {
-      let target: string;
-      try {
-        target = await fsCall(() => realpath(p));
-      } catch {
-        skipped.push(relStr); // dangling link
-        return;
-      }
-      if (!inside(rootReal, target)) { skipped.push(relStr); return; }
-      s = await fsCall(() => stat(p));
-      if (s.isDirectory()) {
-        if (seenDirs.has(target)) return;
-        seenDirs.add(target);
-      }
-    } else if (s.isDirectory()) {
-      seenDirs.add(await fsCall(() => realpath(p)));
-    }
-    if (s.isDirectory()) await walk(p, relPath);
-    else if (s.isFile()) {
-      if (include.length && !matches(include, relStr)) return;
-      files.push({ path: relPath, abs: p, length: s.size });
-    }
-  }
+  // Blocking calls, with a turn of the event loop every CALLS_PER_TURN of them: each promise-based
+  // call's round trip through libuv's thread pool costs far more than the call (5,000 files here:
+  // 0.45-0.55 s one after another, 0.1-0.2 s with 64 in flight, 20-25 ms blocking), and the turns
+  // keep an engine thread that is also serving peers responsive on a huge tree.
+  let calls = 0;
+  const turn = async (): Promise<void> => {
+    if (++calls % CALLS_PER_TURN === 0) await new Promise((go) => setImmediate(go));
+  };
   async function walk(dir: string, rel: string[]): Promise<void> {
-    const entries = await fsCall(() => readdir(dir));
-    await Promise.all(entries.map((e) => visit(path.join(dir, e), [...rel, e])));
+    await turn();
+    // Sorted, so which of two links to one folder is kept (the first) does not depend on the file system.
+    for (const e of readdirSync(dir).sort(compareUtf8)) {
+      const p = path.join(dir, e);
+      const relPath = [...rel, e];
+      const relStr = relPath.join('/');
+      if (exclude.length && matches(exclude, relStr)) continue;
+      await turn();
+      let s = lstatSync(p);
+      if (s.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = realpathSync(p);
+        } catch {
+          skipped.push(relStr); // dangling link
+          continue;
+        }
+        if (!inside(rootReal, target)) { skipped.push(relStr); continue; }
+        s = statSync(p);
+        if (s.isDirectory()) {
+          if (seenDirs.has(target)) continue;
+          seenDirs.add(target);
+        }
+      } else if (s.isDirectory()) {
+        seenDirs.add(realpathSync(p));
+      }
+      if (s.isDirectory()) await walk(p, relPath);
+      else if (s.isFile()) {
+        if (include.length && !matches(include, relStr)) continue;
+        files.push({ path: relPath, abs: p, length: s.size });
+      }
+    }
   }
   await walk(abs, []);
-  // Component-wise byte order, whatever order the parallel walk found them in.
+  // Each folder was listed in byte order; a full sort keeps component-wise byte order across depths.
   files.sort((a, b) => {
     const n = Math.min(a.path.length, b.path.length);
     for (let i = 0; i < n; i++) {
-      const c = cmpBytes(a.path[i] as string, b.path[i] as string);
+      const c = compareUtf8(a.path[i] as string, b.path[i] as string);
       if (c !== 0) return c;
     }
     return a.path.length - b.path.length;
   });
   if (files.length === 0) throw new TesseraError('BAD_ARGUMENT', `${src}: no files to include`);
-  return { name, single: false, files, skipped: skipped.sort(cmpBytes) };
+  return { name, single: false, files, skipped };
 }
