@@ -1,6 +1,7 @@
 // Checks data on disk against a torrent: every piece is hashed (v1/hybrid: SHA-1 pieces; v2:
 // merkle leaves against the piece layers / pieces roots) and each file gets a verdict.
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { turnEvery } from './fs-turns.ts';
 import { HashPool } from '../hashing/hash-pool.ts';
 import { hashLayout, type LayoutEntry } from '../hashing/layout-hasher.ts';
 import { TesseraError } from '../errors.ts';
@@ -77,6 +78,9 @@ async function verify(
   const v1 = meta.pieces !== undefined;
   let cursor = 0;
   const entryOf = new Map<number, number>();
+  // One blocking stat per file with a turn of the event loop every 256 (fs-turns.ts): 5,000 files
+  // took ~0.4 s of promise round trips one after another.
+  const turn = turnEvery(256);
   for (let i = 0; i < meta.files.length; i++) {
     const f = meta.files[i]!;
     // v2 layouts have unlisted gaps up to each file's offset: zeros.
@@ -90,7 +94,8 @@ async function verify(
     const r: FileReport = { index: i, path: f.path, length: f.length, status: 'ok', badPieces: 0 };
     let available = 0;
     try {
-      const s = await stat(abs);
+      await turn();
+      const s = statSync(abs);
       if (!s.isFile()) r.status = 'missing';
       else {
         r.actualLength = s.size;
