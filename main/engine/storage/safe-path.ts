@@ -28,10 +28,11 @@ export function safeJoin(root: string, components: readonly string[]): string {
     if (why !== null) throw new TesseraError('PATH_UNSAFE', `path component ${JSON.stringify(c)} ${why}`);
   }
   const base = path.resolve(root);
-  const out = path.resolve(base, ...components);
-  const rel = path.relative(base, out);
-  // Belt and braces: the checks above already exclude every way out of root.
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+  // Plain names now (no separators, ".", "..", drive or NUL), so joining cannot leave base.
+  const out = path.join(base, ...components);
+  // Belt and braces, and cheap (verify calls this once per file): out is base, a separator, more.
+  const sepAt = base.endsWith(path.sep) ? base.length - 1 : base.length;
+  if (!out.startsWith(base) || out.length <= sepAt + 1 || out[sepAt] !== path.sep) {
     throw new TesseraError('PATH_UNSAFE', `path ${JSON.stringify(components.join('/'))} escapes the download folder`);
   }
   return out;
