@@ -10,6 +10,10 @@ const root = path.resolve('/tmp/tessera-root');
 test('joins ordinary components under the root', () => {
   assert.equal(safeJoin(root, ['a', 'b.txt']), path.join(root, 'a', 'b.txt'));
   assert.equal(safeJoin(root, ['.hidden', '..dots..', 'x y']), path.join(root, '.hidden', '..dots..', 'x y'));
+  // A root that is the file-system root, or ends in a separator, or is relative.
+  assert.equal(safeJoin(path.parse(root).root, ['a']), path.resolve(path.parse(root).root, 'a'));
+  assert.equal(safeJoin(root + path.sep, ['a']), path.join(root, 'a'));
+  assert.equal(safeJoin('rel', ['a']), path.resolve('rel', 'a'));
 });
 
 test('rejects every unsafe component with PATH_UNSAFE', () => {
@@ -26,6 +30,7 @@ test('property: the result is always inside root, or the call throws PATH_UNSAFE
       const out = safeJoin(root, cs);
       const rel = path.relative(root, out);
       assert.ok(rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel), out);
+      assert.equal(out, path.resolve(root, ...cs), 'the same path path.resolve gives');
     } catch (e) {
       assert.ok(e instanceof TesseraError && e.code === 'PATH_UNSAFE');
     }
