@@ -1,5 +1,5 @@
 // BEP 52 merkle trees: SHA-256 over 16 KiB blocks, leaves padded with zero hashes to a power of
-// two. A piece's hash (in 'piece layers') is the root of its blockspp-leaf subtree; a file's
+// two. A piece's hash (in 'piece layers') is the root of its (pieceLength / 16 KiB)-leaf subtree; a file's
 // 'pieces root' is the root of the whole tree. Pure (node:crypto only); a tree is built a whole
 // level at a time, so a caller can hand in a faster SHA-256 for the pairs (PairHasher: the
 // native addon's eight-at-a-time SHA-256, native-sha1.ts; on 64-byte messages node:crypto's
@@ -88,7 +88,7 @@ export function pieceLayer(blockHashes: Uint8Array, pieceLength: number, pairs: 
     level.set(blockHashes);
   }
   for (let w = per; w > 1; w /= 2) level = pairs(level);
-  return level;
+  return level === blockHashes ? blockHashes.slice() : level; // 16 KiB pieces: the leaves themselves, copied
 }
 
 /** A file's pieces root from its block hashes. Files of at most one piece are not padded to a piece. */
