@@ -19,6 +19,12 @@ export function get(d: BDict, name: string): BValue | undefined {
 }
 
 export function text(u: Uint8Array): string {
+  // Short ASCII (most names and keys) is its own UTF-8: no decoder call.
+  if (u.length <= 64) {
+    let ascii = true;
+    for (let i = 0; i < u.length; i++) if ((u[i] as number) >= 0x80) { ascii = false; break; }
+    if (ascii) return String.fromCharCode.apply(null, u as unknown as number[]);
+  }
   return utf8.decode(u);
 }
 

@@ -101,6 +101,18 @@ test('rejects bad fields, naming the field and the reason', () => {
     expectInvalid(v1Torrent([{ path: ['ok', comp], length: 3 }]), why);
   }
   expectInvalid(v1Torrent([{ path: [], length: 3 }]), /info\.files\[0\]\.path: is empty/);
+  // Each way a v1 file entry can be wrong names the entry and the field (the parser checks the
+  // common case inline and builds these messages only on an error).
+  const files = (...entries: BValue[]): Uint8Array => base((i) => { i.delete(keyOf('length')); i.set(keyOf('files'), [dict({ length: 1, path: [str('ok')] }), ...entries]); });
+  expectInvalid(files(5), /info\.files\[1\]: must be a dictionary/);
+  expectInvalid(files(dict({ path: [str('a')] })), /info\.files\[1\]\.length: is missing/);
+  expectInvalid(files(dict({ length: -2, path: [str('a')] })), /info\.files\[1\]\.length: is negative/);
+  expectInvalid(files(dict({ length: str('2'), path: [str('a')] })), /info\.files\[1\]\.length: must be an integer/);
+  expectInvalid(files(dict({ length: 2 })), /info\.files\[1\]\.path: is missing/);
+  expectInvalid(files(dict({ length: 2, path: str('a') })), /info\.files\[1\]\.path: must be a list/);
+  expectInvalid(files(dict({ length: 2, path: [str('a'), 7] })), /info\.files\[1\]\.path\[1\]: must be a string/);
+  expectInvalid(files(dict({ length: 2, path: [str('a')], attr: 3 })), /info\.files\[1\]\.attr: must be a string/);
+  expectInvalid(files(dict({ length: 2, path: [str('..')] })), /info\.files\[1\]\.path: path component "\.\."/);
   // Windows device names are valid metadata (refused only when writing, by safeJoin).
   assert.deepEqual(parseTorrent(v1Torrent([{ path: ['src', 'aux.c'], length: 3 }])).files[0]!.path, ['src', 'aux.c']);
 });
