@@ -10,7 +10,13 @@ import { fileLayout } from '../test-support/engine-fixtures.ts';
 import { PieceMap } from './storage/piece-map.ts';
 import { FsStore } from './storage/fs-store.ts';
 import { HashPool } from './hashing/hash-pool.ts';
-import { checkPieces, consecutiveRuns, type CheckStore } from './torrent-check.ts';
+import { checkPieces, consecutiveRuns, type CheckStore, type MerkleCheck } from './torrent-check.ts';
+import { makePayload } from '../test-support/engine-fixtures.ts';
+import { createTorrent } from './metainfo/create-torrent.ts';
+import { parseTorrent } from './metainfo/parse-torrent.ts';
+import { merkleVerifierOf, pieceMapOf } from './torrent-v2.ts';
+import type { MerkleVerifier } from './pieces/merkle-verify.ts';
+import { contentRoot } from './storage/fs-store.ts';
 
 test('consecutiveRuns: splits at gaps and at the length cap, and loses nothing', () => {
   assert.deepEqual(consecutiveRuns([0, 1, 2, 3, 4, 7, 8, 3, 4], 3), [[0, 1, 2], [3, 4], [7, 8], [3, 4]]);
@@ -148,3 +154,53 @@ test('checkPieces in the hash workers: a skipped file\'s share of a piece is rea
     await store.close();
   });
 });
+
+for (const version of ['v2', 'hybrid'] as const) {
+  test(`checkPieces of a ${version} torrent in the hash workers (leaf hashes back, trees built here) agrees with reading each piece here`, async () => {
+    await withPool(async (dir, pool) => {
+      const src = path.join(dir, 'payload');
+      // A multi-piece file with a short tail, a file of one short piece, one of exactly a piece, and one between.
+      await makePayload(src, [{ path: 'a.bin', size: 5 * 32768 + 1000 }, { path: 'b.bin', size: 300 }, { path: 'c.bin', size: 32768 }, { path: 'd/e.bin', size: 32768 + 16384 + 7 }]);
+      const meta = parseTorrent((await createTorrent(src, { version, pieceLength: 32768, creationDate: null })).bytes);
+      const map = pieceMapOf(meta);
+      const v = merkleVerifierOf(meta, map.pieceCount) as MerkleVerifier;
+      const merkle: MerkleCheck = { data: (p, d) => v.verify(p, d), leaves: (p, l) => v.verifyLeaves(p, l) };
+      const lengths = meta.files.map((f) => f.length);
+      const all = Array.from({ length: map.pieceCount }, (_, i) => i);
+      const run = async (): Promise<{ workers: number[]; here: number[] }> => {
+        const store = new FsStore(contentRoot(dir, meta), meta.files, map, { inlineWrites: false });
+        const readHash = pool.readHash.bind(pool);
+        let jobs = 0;
+        pool.readHash = (...a: Parameters<HashPool['readHash']>) => { jobs++; return readHash(...a); };
+        try {
+          const workers = await checkPieces(store, pool, meta.pieces, map, lengths, all, () => false, merkle);
+          assert.ok(jobs > 0, 'the workers read the pieces');
+          jobs = 0;
+          const here = await checkPieces(readHere(store, true), pool, meta.pieces, map, lengths, all, () => false, merkle);
+          assert.equal(jobs, 0, 'without diskSegments nothing goes to the workers as a read job');
+          assert.equal(workers.hashed, here.hashed);
+          return { workers: sorted(workers.good), here: sorted(here.good) };
+        } finally {
+          pool.readHash = readHash;
+          await store.close();
+        }
+      };
+      const intact = await run();
+      assert.deepEqual(intact.workers, intact.here);
+      const dataPieces = all.filter((p) => map.spans(p).some((s) => !s.padding && s.length > 0));
+      assert.deepEqual(intact.workers, dataPieces, 'every piece with data is good');
+      // One flipped byte in a.bin's third piece, one in e.bin's tail.
+      for (const [file, at] of [['a.bin', 2 * 32768 + 5], ['d/e.bin', 32768 + 16384 + 3]] as const) {
+        const fh = await open(path.join(src, file), 'r+');
+        const b = new Uint8Array(1);
+        await fh.read(b, 0, 1, at);
+        b[0] = (b[0] as number) ^ 0x40;
+        await fh.write(b, 0, 1, at);
+        await fh.close();
+      }
+      const damaged = await run();
+      assert.deepEqual(damaged.workers, damaged.here);
+      assert.equal(damaged.workers.length, dataPieces.length - 2, 'exactly the two damaged pieces fail');
+    });
+  });
+}

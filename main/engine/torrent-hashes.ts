@@ -64,9 +64,19 @@ export class TorrentHashes {
    */
   check(merkle: MerkleVerifier, piece: number, data: Uint8Array, host?: HashesHost): boolean {
     if (merkle.canVerify(piece)) return merkle.verify(piece, data);
+    return this.#learn(piece, () => merkle.pieceRoot(piece, data), host);
+  }
+
+  /** check() from the piece's 16 KiB leaf hashes (a recheck in the hash workers) instead of its bytes. */
+  checkLeaves(merkle: MerkleVerifier, piece: number, leaves: Uint8Array, host?: HashesHost): boolean {
+    if (merkle.canVerify(piece)) return merkle.verifyLeaves(piece, leaves);
+    return this.#learn(piece, () => merkle.pieceRootFromLeaves(piece, leaves), host);
+  }
+
+  #learn(piece: number, root: () => Uint8Array | undefined, host: HashesHost | undefined): boolean {
     if (!this.#hybrid || this.layers === undefined) return false;
-    const root = merkle.pieceRoot(piece, data);
-    if (root !== undefined && this.layers.learnFromData(piece, root)) host?.emit('dirty');
+    const r = root();
+    if (r !== undefined && this.layers.learnFromData(piece, r)) host?.emit('dirty');
     return true;
   }
 

@@ -23,7 +23,7 @@ import type { ExtensionHandler } from './peer/extensions.ts';
 import { PieceAssembler } from './torrent-download.ts';
 import { Uploader } from './torrent-upload.ts';
 import { tickPeer, updateInterest, type WireContext } from './torrent-wire.ts';
-import { checkPieces, checkPlan } from './torrent-check.ts';
+import { checkPieces, checkPlan, type MerkleCheck } from './torrent-check.ts';
 import { TorrentConnections } from './torrent-connections.ts';
 import type { DialHints, PeerDialer } from './torrent-peers.ts';
 import { applyChoke, runChoker } from './torrent-choke.ts';
@@ -163,13 +163,14 @@ export class Torrent extends EventEmitter<TorrentEvents> {
   }
 
   /** The BEP 52 check of a piece's data, for v2 and hybrid torrents. */
-  #merkleCheck(): ((piece: number, data: Uint8Array) => boolean) | undefined {
+  /** The BEP 52 check of a piece, from its bytes (downloads) or its leaf hashes (rechecks in the hash workers). */
+  #merkleCheck(): MerkleCheck | undefined {
     const m = this.#merkle;
-    return m !== undefined ? (piece, data) => this.#hashes.check(m, piece, data, this) : undefined;
+    return m !== undefined ? { data: (p, d) => this.#hashes.check(m, p, d, this), leaves: (p, l) => this.#hashes.checkLeaves(m, p, l, this) } : undefined;
   }
 
   #newAssembler(): PieceAssembler {
-    const merkle = this.#merkleCheck();
+    const merkle = this.#merkleCheck()?.data;
     return new PieceAssembler({
       picker: this.picker, store: this.#store, pieceHashes: this.meta.pieces, ...(merkle !== undefined ? { merkle } : {}),
       sink: { verified: (p) => this.#onVerified(p), failed: (p, who) => this.#onFailed(p, who), error: (e) => this.#onStorageError(e) },

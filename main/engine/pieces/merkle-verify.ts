@@ -90,11 +90,16 @@ export class MerkleVerifier {
 
   /** The merkle root of the piece's own subtree, computed from its bytes (hybrids learn layers from this). */
   pieceRoot(piece: number, data: Uint8Array): Uint8Array | undefined {
-    const f = this.#files[this.#fileOf[piece] ?? -1];
-    if (f === undefined || !f.multi) return undefined;
-    const pl = this.#pieceLength;
-    const dataLength = Math.min(pl, f.length - (piece - f.first) * pl);
-    return data.length < dataLength ? undefined : this.#rootOf(data, dataLength, pl / BLOCK);
+    const n = this.#ownData(piece);
+    return n === undefined || data.length < n ? undefined : this.pieceRootFromLeaves(piece, this.#sha256.leaves(data.subarray(0, n)));
+  }
+
+  /** pieceRoot from the piece's 16 KiB leaf hashes (at least as many as its data needs), e.g. computed by the hash workers. */
+  pieceRootFromLeaves(piece: number, leaves: Uint8Array): Uint8Array | undefined {
+    const n = this.#ownData(piece);
+    const count = n === undefined ? 0 : Math.ceil(n / BLOCK);
+    if (n === undefined || leaves.length < count * 32) return undefined;
+    return merkleRoot(leaves.subarray(0, count * 32), this.#pieceLength / BLOCK, ZERO32, this.#sha256.pairs);
   }
 
   /** Does `data` (the piece's bytes from offset 0) hash to the expected root? A piece with no v2 data passes. */
@@ -102,12 +107,27 @@ export class MerkleVerifier {
     const t = this.target(piece);
     if (t === undefined) return (this.#fileOf[piece] ?? -2) === -1;
     if (data.length < t.dataLength) return false;
-    const root = this.#rootOf(data, t.dataLength, t.width);
+    return this.verifyLeaves(piece, this.#sha256.leaves(data.subarray(0, t.dataLength)));
+  }
+
+  /**
+   * verify() from the piece's 16 KiB leaf hashes instead of its bytes (the hash workers compute
+   * them where the data is read); leaves past the piece's data are ignored, too few fail.
+   */
+  verifyLeaves(piece: number, leaves: Uint8Array): boolean {
+    const t = this.target(piece);
+    if (t === undefined) return (this.#fileOf[piece] ?? -2) === -1;
+    const count = Math.ceil(t.dataLength / BLOCK);
+    if (leaves.length < count * 32) return false;
+    const root = merkleRoot(leaves.subarray(0, count * 32), t.width, ZERO32, this.#sha256.pairs);
     for (let i = 0; i < 32; i++) if (root[i] !== t.root[i]) return false;
     return true;
   }
 
-  #rootOf(data: Uint8Array, dataLength: number, width: number): Uint8Array {
-    return merkleRoot(this.#sha256.leaves(data.subarray(0, dataLength)), width, ZERO32, this.#sha256.pairs);
+  /** Bytes of file data in a piece of a multi-piece file; undefined for any other piece. */
+  #ownData(piece: number): number | undefined {
+    const f = this.#files[this.#fileOf[piece] ?? -1];
+    if (f === undefined || !f.multi) return undefined;
+    return Math.min(this.#pieceLength, f.length - (piece - f.first) * this.#pieceLength);
   }
 }
