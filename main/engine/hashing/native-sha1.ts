@@ -84,22 +84,19 @@ export function loadSha1x8(file: string | null): Sha1x8 | null {
 }
 
 let here: Sha1x8 | null | undefined;
+/** The addon for this thread, looked for at the first call. */
+const addonHere = (): Sha1x8 | null => (here ??= loadSha1x8(findSha1x8()));
 
 /**
  * A merkle PairHasher (metainfo/merkle.ts) on the addon's SHA-256 (SHA-NI streams or AVX2 lanes),
  * for this thread; undefined without the addon (merkle.ts then uses node:crypto).
  */
 export function nativePairs(): PairHasher | undefined {
-  here ??= loadSha1x8(findSha1x8());
-  const m = here;
-  return m ? (level) => m.sha256Chunks(level, 64) : undefined;
+  return addonHere() ? fastPairs : undefined;
 }
 
-/** The fastest PairHasher on this thread: the addon's (looked for at the first call), else node:crypto. */
-export const fastPairs: PairHasher = (level) => (nativePairs() ?? cryptoPairs)(level);
+/** The fastest PairHasher on this thread: the addon's, else node:crypto. */
+export const fastPairs: PairHasher = (level) => addonHere()?.sha256Chunks(level, 64) ?? cryptoPairs(level);
 
 /** The fastest LeafHasher on this thread (BEP 52 16 KiB leaves, e.g. of a downloaded piece): the addon's, else node:crypto. */
-export const fastLeaves: LeafHasher = (data) => {
-  here ??= loadSha1x8(findSha1x8());
-  return here ? here.sha256Chunks(data, BLOCK) : cryptoLeaves(data);
-};
+export const fastLeaves: LeafHasher = (data) => addonHere()?.sha256Chunks(data, BLOCK) ?? cryptoLeaves(data);
