@@ -114,7 +114,7 @@ test('works inside an esbuild bundle (CommonJS, as for Electron) with no .ts wor
 });
 
 test('readHash: a worker-side read error rejects that job with IO_ERROR and the pool keeps working', async () => {
-  const pool = new HashPool({ threads: 1 });
+  const pool = new HashPool({ threads: 1, nativeThreads: 0 });
   try {
     await assert.rejects(
       pool.readHash([{ path: '/nonexistent/tessera-file', pos: 0, len: 10, avail: 10, blocks: false, strict: true }], 16384, true),
@@ -135,7 +135,7 @@ test('main-thread lane: the same digests as the workers, shares the jobs, read e
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
   const dir = await mkdtemp(path.join(tmpdir(), 'tessera-lane-'));
-  const pool = new HashPool({ threads: 1, mainThread: true });
+  const pool = new HashPool({ threads: 1, mainThread: true, nativeThreads: 0 });
   try {
     assert.equal(pool.lanes, 2);
     const file = path.join(dir, 'data.bin');

@@ -3,7 +3,8 @@
 // while the bytes are still in cache, so nothing is copied between threads and the main thread
 // only dispatches. Read-ahead is bounded: at most `depth` chunks are in flight. v1 piece SHA-1s
 // are computed over whole chunks (one message per chunk, not per piece) and v2 16 KiB-block
-// SHA-256s per file segment. Used by create and verify.
+// SHA-256s per file segment. Used by create and verify. With the addon, a v1 layout goes to it
+// whole instead (sha1Natively): its threads share out the pieces with no message per chunk.
 import { TesseraError } from '../errors.ts';
 import type { HashPool, ReadSegment } from './hash-pool.ts';
 
@@ -48,6 +49,7 @@ export async function hashLayout(pool: HashPool, entries: readonly LayoutEntry[]
   if (wantBlocks && pl % BLOCK !== 0) throw new TesseraError('BAD_ARGUMENT', 'v2 piece length must be a multiple of 16 KiB');
   // At least as many whole pieces per job as the pool hashes at once (v1 only: a hybrid's SHA-256
   // leaves need the whole chunk in memory).
+  if (o.sha1 && !wantBlocks && pool.nativeReads) return sha1Natively(pool, entries, o);
   const batch = o.sha1 && !wantBlocks ? pool.sha1Batch : 1;
   const chunk = Math.max(batch, Math.floor((o.chunkSize ?? DEFAULT_CHUNK) / pl)) * pl;
   const depth = Math.max(2, o.depth ?? pool.lanes * 3);
@@ -99,4 +101,18 @@ export async function hashLayout(pool: HashPool, entries: readonly LayoutEntry[]
   } finally {
     await Promise.allSettled(inflight);
   }
+}
+
+/** v1 only, with the addon: one call reads and hashes the whole layout on libuv's pool (HashPool.sha1Segments). */
+async function sha1Natively(pool: HashPool, entries: readonly LayoutEntry[], o: LayoutHashOptions): Promise<void> {
+  if (o.signal?.aborted) throw new TesseraError('ABORTED', 'cancelled');
+  const segs: ReadSegment[] = entries.filter((e) => e.length > 0).map((e) => {
+    const avail = e.abs === null ? 0 : Math.min(e.length, e.available ?? e.length);
+    return { path: avail > 0 ? e.abs : null, pos: 0, len: e.length, avail, blocks: false, strict: e.available === undefined };
+  });
+  if (segs.length === 0) return;
+  const ctl: { signal?: AbortSignal; onProgress?: (doneBytes: number) => void } = {};
+  if (o.signal) ctl.signal = o.signal;
+  if (o.onProgress) ctl.onProgress = o.onProgress;
+  o.onPieces?.(0, await pool.sha1Segments(segs, o.pieceLength, undefined, ctl));
 }

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { findSha1x8, loadSha1x8, SHA1X8_LANES, type Sha1x8 } from './native-sha1.ts';
 import { HashPool } from './hash-pool.ts';
 import { hashLayout, type LayoutEntry } from './layout-hasher.ts';
+import { TesseraError } from '../errors.ts';
 
 // The addon is built here (as `npm test` does first). A machine that cannot build or load it runs
 // these tests as a loud skip, and CI, which must, fails instead; a CPU with neither SHA-NI nor
@@ -183,9 +184,11 @@ test('hash pool: the same v2 leaves and hybrid pieces with the addon and without
 test('hash pool: the same piece hashes with the addon and without, over files, padding and short files', { skip: why }, async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'tessera-x8-'));
   const withX8 = new HashPool({ threads: 2, mainThread: true, sha1x8: built.path });
+  const x8Workers = new HashPool({ threads: 2, mainThread: true, sha1x8: built.path, nativeThreads: 0 });
   const plain = new HashPool({ threads: 1, sha1x8: null });
   try {
     assert.equal(withX8.sha1Batch, 8);
+    assert.ok(withX8.nativeReads && !x8Workers.nativeReads && !plain.nativeReads);
     assert.equal(plain.sha1Batch, 1);
     await fc.assert(fc.asyncProperty(
       fc.array(fc.record({ len: fc.integer({ min: 0, max: 300_000 }), kind: fc.constantFrom('file', 'pad', 'short') }), { minLength: 1, maxLength: 5 }),
@@ -205,14 +208,128 @@ test('hash pool: the same piece hashes with the addon and without, over files, p
           await hashLayout(pool, entries, { pieceLength, sha1: true, onPieces: (first, d) => { out[first] = hex(d); } });
           return out.join('');
         };
-        assert.equal(await run(withX8), await run(plain));
+        const expected = await run(plain);
+        assert.equal(await run(withX8), expected, 'the addon reading on libuv threads');
+        assert.equal(await run(x8Workers), expected, 'the addon inside the hash workers');
       }), { numRuns: 40 });
+    assert.ok(withX8.nativeJobs > 0);
     // In-memory pieces (sha1-pieces): 8 whole pieces and a short one.
     const mem = new Uint8Array(8 * 20_000 + 777).map((_, i) => i * 13);
     assert.equal(hex(await withX8.sha1Pieces(mem, 20_000)), hex(await plain.sha1Pieces(mem, 20_000)));
   } finally {
     await withX8.close();
+    await x8Workers.close();
     await plain.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** The same layout's pieces by node:crypto: [path | null, pos, len, avail] per segment, in memory. */
+async function expectedPieces(segs: Array<[string | null, number, number, number]>, pl: number): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const parts: Uint8Array[] = [];
+  for (const [file, pos, len, avail] of segs) {
+    const part = new Uint8Array(len);
+    if (file !== null) part.set((await readFile(file)).subarray(pos, pos + Math.min(len, avail)));
+    parts.push(part);
+  }
+  const all = Buffer.concat(parts);
+  let out = '';
+  for (let a = 0; a < all.length; a += pl) out += sha1(all.subarray(a, a + pl));
+  return out;
+}
+
+test('sha1Layout: the pieces of many small files, zeros and short files equal node:crypto, on 1-3 threads, in each implementation', { skip: why }, async () => {
+  const m = x8 as Sha1x8;
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-layout-'));
+  const initial = m.engine();
+  try {
+    // 40 files: more than the 16 a thread keeps open, so its descriptor cache evicts and reopens.
+    const segs: Array<[string | null, number, number, number]> = [];
+    for (let i = 0; i < 40; i++) {
+      const len = (i * 7919) % 50_000;
+      const file = path.join(dir, `f${i}`);
+      await writeFile(file, new Uint8Array(len + 3).map((_, k) => (k * 13 + i) & 0xff));
+      if (i % 9 === 4) segs.push([null, 0, 1000 + i, 0]); // a pad file
+      segs.push([file, i % 3, len, i % 5 === 0 ? Math.floor(len / 2) : len]); // every fifth file short
+    }
+    const nums = new Float64Array(segs.flatMap(([, pos, len, avail]) => [pos, len, avail, 0]));
+    const total = segs.reduce((t, g) => t + g[2], 0);
+    for (const engine of m.engines) {
+      assert.equal(m.useEngine(engine), true);
+      for (const pl of [64, 1000, 16384, 20_000, 262144, total, total + 5]) {
+        const expected = await expectedPieces(segs, pl);
+        for (const threads of [1, 2, 3]) {
+          const n = Math.ceil(total / pl);
+          const out = new Uint8Array(n * 20);
+          const control = new Int32Array(2);
+          await m.sha1Layout(segs.map((g) => g[0]), nums, pl, out, control, threads);
+          assert.equal(hex(out), expected, `${engine}, piece length ${pl}, ${threads} thread(s)`);
+          assert.equal(control[1], n, 'every piece counted once');
+        }
+      }
+    }
+  } finally {
+    m.useEngine(initial);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('sha1Layout: a missing or shrunk file rejects with its errno, a stop ends early, bad arguments throw', { skip: why }, async () => {
+  const m = x8 as Sha1x8;
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-layout-'));
+  try {
+    const file = path.join(dir, 'small');
+    await writeFile(file, new Uint8Array(1000));
+    const run = (p: string | null, len: number, avail: number, strict: number, control = new Int32Array(2)): Promise<void> =>
+      m.sha1Layout([p], new Float64Array([0, len, avail, strict]), 16384, new Uint8Array(Math.ceil(len / 16384) * 20), control, 2);
+    await assert.rejects(run(path.join(dir, 'missing'), 10, 10, 1), (e: Error & { errno?: number }) => /No such file/.test(e.message) && e.errno === 2);
+    await assert.rejects(run(file, 5000, 5000, 1), (e: Error & { errno?: number }) => /shrank/.test(e.message) && e.errno === 0);
+    await run(file, 5000, 5000, 0); // not strict: the missing tail reads as zeros
+    const control = new Int32Array([1, 0]);
+    await run(file, 1 << 20, 1 << 20, 0, control);
+    assert.equal(control[1], 0, 'stopped before the first group');
+    const bad: Array<() => unknown> = [
+      () => m.sha1Layout([file], new Float64Array([0, 10, 10]), 16384, new Uint8Array(20), new Int32Array(2), 1), // 3 numbers
+      () => m.sha1Layout([file], new Float64Array([0, 10, 10, 0]), 16384, new Uint8Array(40), new Int32Array(2), 1), // out too long
+      () => m.sha1Layout([file], new Float64Array([0, 10, 10, 0]), 0, new Uint8Array(20), new Int32Array(2), 1),
+      () => m.sha1Layout([file], new Float64Array([0, 10, 10, 0]), 16384, new Uint8Array(20), new Int32Array(1), 1),
+      () => m.sha1Layout([file], new Float64Array([0, 10, 10, 0]), 16384, new Uint8Array(20), new Int32Array(2), 0),
+      () => m.sha1Layout([file], new Float64Array([-1, 10, 10, 0]), 16384, new Uint8Array(20), new Int32Array(2), 1),
+      () => m.sha1Layout([file], new Float64Array([0, 0.5, 10, 0]), 16384, new Uint8Array(20), new Int32Array(2), 1),
+      () => m.sha1Layout([file + '\0x'], new Float64Array([0, 10, 10, 0]), 16384, new Uint8Array(20), new Int32Array(2), 1),
+      () => m.sha1Layout([7 as unknown as string], new Float64Array([0, 10, 10, 0]), 16384, new Uint8Array(20), new Int32Array(2), 1),
+      () => m.sha1Layout([null], new Float64Array([0, 0, 0, 0]), 16384, new Uint8Array(0), new Int32Array(2), 1), // empty
+    ];
+    for (const [i, call] of bad.entries()) assert.throws(call, RangeError, `bad call ${i}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('hash pool on the addon: progress, abort, and read errors as IO_ERROR with the errno name', { skip: why }, async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-layout-'));
+  const pool = new HashPool({ threads: 2, sha1x8: built.path });
+  try {
+    const file = path.join(dir, 'data');
+    const data = new Uint8Array(3 << 20).map((_, i) => (i * 7) >>> 4);
+    await writeFile(file, data);
+    const seg = { path: file, pos: 0, len: data.length, avail: data.length, blocks: false, strict: true };
+    const progress: number[] = [];
+    const d = await pool.sha1Segments([seg], 65536, 2, { onProgress: (b) => progress.push(b) });
+    assert.equal(hex(d.subarray(20 * 47, 20 * 48)), sha1(data.subarray(47 * 65536, 48 * 65536)));
+    assert.equal(progress.at(-1), data.length);
+    const aborted = new AbortController();
+    aborted.abort();
+    await assert.rejects(pool.sha1Segments([seg], 65536, 2, { signal: aborted.signal }), (e: unknown) => e instanceof TesseraError && e.code === 'ABORTED');
+    const before = pool.nativeJobs;
+    const r = await pool.readHash([seg], 65536, true);
+    assert.equal(hex(r.pieces!), hex(d));
+    assert.equal(pool.nativeJobs, before + 1, 'a v1 job ran in the addon');
+    await assert.rejects(pool.readHash([{ ...seg, path: path.join(dir, 'missing') }], 65536, true),
+      (e: unknown) => e instanceof TesseraError && e.code === 'IO_ERROR' && /^ENOENT: .*missing: No such file/.test(e.message));
+  } finally {
+    await pool.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { BLOCK, cryptoLeaves, cryptoPairs, type LeafHasher, type PairHasher } from '../metainfo/merkle.ts';
 
 /** The interface version of sha1x8.c this code speaks (its `abi` export). */
-export const SHA1X8_ABI = 2;
+export const SHA1X8_ABI = 3;
 /** Lanes: pieces hashed per call. */
 export const SHA1X8_LANES = 8;
 
@@ -27,6 +27,13 @@ export interface Sha1x8 {
   final(state: Uint8Array, data: Uint8Array, stride: number, len: number, total: number): Uint8Array;
   /** SHA-256 of each `size`-byte slice of data (the last may be shorter), 32 bytes each, up to eight slices at a time. */
   sha256Chunks(data: Uint8Array, size: number): Uint8Array;
+  /**
+   * SHA-1 of every pieceLength slice of a layout of files, read and hashed by `threads` threads of
+   * libuv's pool (native/read-pieces.h): `segs` holds [pos, len, avail, strict] per path (a null
+   * path reads as zeros, so do bytes past avail; strict: a short read rejects). `out` gets 20 bytes
+   * per piece; control[0] = 1 stops the threads, control[1] counts pieces done.
+   */
+  sha1Layout(paths: Array<string | null>, segs: Float64Array, pieceLength: number, out: Uint8Array, control: Int32Array, threads: number): Promise<void>;
 }
 
 const REL = path.join('node_modules', '.cache', 'tessera-native', 'sha1x8.node');
@@ -74,7 +81,7 @@ export function loadSha1x8(file: string | null): Sha1x8 | null {
       const mod = { exports: {} as Partial<Sha1x8> };
       process.dlopen(mod, file);
       const x = mod.exports;
-      if (x.available === true && x.abi === SHA1X8_ABI && typeof x.update === 'function') m = x as Sha1x8;
+      if (x.available === true && x.abi === SHA1X8_ABI && typeof x.update === 'function' && typeof x.sha1Layout === 'function') m = x as Sha1x8;
     } catch {
       m = null;
     }

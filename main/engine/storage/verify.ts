@@ -58,7 +58,7 @@ export async function verifyData(
   ctl: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; pool?: HashPool } = {},
 ): Promise<VerifyReport> {
   const pool = ctl.pool ?? new HashPool();
-  pool.warm(); // workers boot while the files are stat'ed
+  pool.warm(meta.pieces !== undefined); // workers boot while the files are stat'ed (v1 pieces with the addon need none)
   try {
     return await verify(meta, dir, ctl, pool);
   } finally {

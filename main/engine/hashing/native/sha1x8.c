@@ -28,6 +28,9 @@
 //                      SHA-256 of each `size`-byte slice of data (the last may be shorter), four
 //                      (SHA-NI) or eight (AVX2) slices at a time: BEP 52's 16 KiB leaves, and
 //                      64-byte pairs for a merkle layer; 32 bytes per slice
+//   sha1Layout(paths, segs, pieceLength, out, control, threads) -> Promise<void>
+//                      v1 piece hashes of files end to end, read and hashed on `threads` threads
+//                      of libuv's pool (read-pieces.h); see native-sha1.ts for the arguments
 #include <node_api.h>
 #include <stdint.h>
 #include <string.h>
@@ -35,7 +38,7 @@
 #include <cpuid.h>
 #endif
 
-#define ABI 2
+#define ABI 3
 #define LANES 8
 #define STATE_BYTES (5 * LANES * 4)
 
@@ -118,6 +121,10 @@ static int lanes_arg(napi_env env, napi_value *argv, uint8_t **state, const uint
 
 static const uint32_t IV[5] = {0x67452301u, 0xEFCDAB89u, 0x98BADCFEu, 0x10325476u, 0xC3D2E1F0u};
 
+static void sha1_lanes_init(uint8_t *state) {
+  for (int j = 0; j < 5; j++) for (int i = 0; i < LANES; i++) memcpy(state + 32 * j + 4 * i, &IV[j], 4);
+}
+
 static napi_value js_init(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -125,7 +132,7 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   size_t len;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (argc < 1 || !bytes_arg(env, argv[0], &state, &len) || len != STATE_BYTES) return fail(env, "init(state: Uint8Array(160))");
-  for (int j = 0; j < 5; j++) for (int i = 0; i < LANES; i++) memcpy(state + 32 * j + 4 * i, &IV[j], 4);
+  sha1_lanes_init(state);
   return NULL;
 }
 
@@ -156,6 +163,23 @@ static size_t pad_tails(uint8_t tail[LANES][128], const uint8_t *tp[LANES], cons
   return tail_blocks;
 }
 
+// Each lane's last `len` bytes, the padding for a message of `total` bytes; eight digests, lane order.
+static void sha1_lanes_final(uint8_t *state, const uint8_t *p[LANES], size_t len, uint64_t total, uint8_t out[LANES * 20]) {
+  const size_t full = len / 64;
+  compress(state, p, full);
+  uint8_t tail[LANES][128];
+  const uint8_t *tp[LANES];
+  compress(state, tp, pad_tails(tail, tp, p, full, len % 64, total));
+  for (int i = 0; i < LANES; i++) {
+    for (int j = 0; j < 5; j++) {
+      uint32_t x;
+      memcpy(&x, state + 32 * j + 4 * i, 4);
+      out[i * 20 + 4 * j] = (uint8_t)(x >> 24); out[i * 20 + 4 * j + 1] = (uint8_t)(x >> 16);
+      out[i * 20 + 4 * j + 2] = (uint8_t)(x >> 8); out[i * 20 + 4 * j + 3] = (uint8_t)x;
+    }
+  }
+}
+
 static napi_value js_final(napi_env env, napi_callback_info info) {
   size_t argc = 5, len, total;
   napi_value argv[5];
@@ -165,25 +189,145 @@ static napi_value js_final(napi_env env, napi_callback_info info) {
   if (engine == NONE) return fail(env, "sha1x8: this CPU has neither SHA-NI nor AVX2");
   if (argc < 5 || !lanes_arg(env, argv, &state, p, &len) || !size_arg(env, argv[4], &total) || total < len || total > (SIZE_MAX >> 3))
     return fail(env, "final(state, data, stride, len, total): eight lanes of len bytes, stride apart, inside data; total >= len");
-  const size_t full = len / 64;
-  compress(state, p, full);
-  uint8_t tail[LANES][128];
-  const uint8_t *tp[LANES];
-  compress(state, tp, pad_tails(tail, tp, p, full, len % 64, total));
   napi_value ab, out;
   void *raw;
   if (napi_create_arraybuffer(env, LANES * 20, &raw, &ab) != napi_ok) return NULL;
-  uint8_t *d = (uint8_t *)raw;
-  for (int i = 0; i < LANES; i++) {
-    for (int j = 0; j < 5; j++) {
-      uint32_t x;
-      memcpy(&x, state + 32 * j + 4 * i, 4);
-      d[i * 20 + 4 * j] = (uint8_t)(x >> 24); d[i * 20 + 4 * j + 1] = (uint8_t)(x >> 16);
-      d[i * 20 + 4 * j + 2] = (uint8_t)(x >> 8); d[i * 20 + 4 * j + 3] = (uint8_t)x;
-    }
-  }
+  sha1_lanes_final(state, p, len, total, (uint8_t *)raw);
   napi_create_typedarray(env, napi_uint8_array, LANES * 20, ab, 0, &out);
   return out;
+}
+
+#include "read-pieces.h"
+
+// ---- sha1Layout: the pieces of a layout hashed by `threads` async work items (read-pieces.h). ----
+
+#define RP_MAX_THREADS 64
+
+typedef struct {
+  rp_layout job;
+  napi_deferred deferred;
+  napi_ref out_ref, control_ref;
+  int remaining; // work items not yet completed (touched on the JS thread only)
+  int threads;
+  napi_async_work works[RP_MAX_THREADS];
+} rp_call;
+
+static void rp_free(napi_env env, rp_call *c) {
+  for (size_t i = 0; i < c->job.nsegs; i++) free(c->job.segs[i].path);
+  free(c->job.segs);
+  free(c->job.starts);
+  if (c->out_ref) napi_delete_reference(env, c->out_ref);
+  if (c->control_ref) napi_delete_reference(env, c->control_ref);
+  free(c);
+}
+
+static void rp_execute(napi_env env, void *data) {
+  (void)env;
+  rp_work(&((rp_call *)data)->job);
+}
+
+static void rp_complete(napi_env env, napi_status status, void *data) {
+  rp_call *c = (rp_call *)data;
+  if (status != napi_ok) rp_fail(&c->job, "sha1Layout", "cancelled", 0);
+  if (--c->remaining > 0) return;
+  napi_value v;
+  if (c->job.failed) {
+    napi_value msg;
+    napi_create_string_utf8(env, c->job.err, NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &v);
+    napi_value no;
+    napi_create_int32(env, c->job.err_errno, &no);
+    napi_set_named_property(env, v, "errno", no); // JS names it (util.getSystemErrorName)
+    napi_reject_deferred(env, c->deferred, v);
+  } else {
+    napi_get_undefined(env, &v);
+    napi_resolve_deferred(env, c->deferred, v);
+  }
+  for (int i = 0; i < c->threads; i++) napi_delete_async_work(env, c->works[i]);
+  rp_free(env, c);
+}
+
+static int typed_arg(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
+  bool is;
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t off;
+  return napi_is_typedarray(env, v, &is) == napi_ok && is && napi_get_typedarray_info(env, v, &type, len, data, &ab, &off) == napi_ok && type == want;
+}
+
+// sha1Layout(paths: Array<string | null>, segs: Float64Array [pos, len, avail, strict] per path,
+//            pieceLength, out: Uint8Array(20 per piece), control: Int32Array(2), threads)
+//   -> Promise<void>: out holds the SHA-1 of every pieceLength slice of the layout.
+static napi_value js_sha1_layout(napi_env env, napi_callback_info info) {
+  size_t argc = 6, nums_len, out_len, control_len, pl, threads;
+  napi_value argv[6];
+  uint32_t npaths;
+  bool is_array;
+  void *nums_raw, *out_raw, *control_raw;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (engine == NONE) return fail(env, "sha1x8: this CPU has neither SHA-NI nor AVX2");
+  if (argc < 6 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[0], &npaths) != napi_ok ||
+      !typed_arg(env, argv[1], napi_float64_array, &nums_raw, &nums_len) || nums_len != (size_t)npaths * 4 || npaths == 0 ||
+      !size_arg(env, argv[2], &pl) || pl == 0 || !typed_arg(env, argv[3], napi_uint8_array, &out_raw, &out_len) ||
+      !typed_arg(env, argv[4], napi_int32_array, &control_raw, &control_len) || control_len < 2 ||
+      !size_arg(env, argv[5], &threads) || threads < 1 || threads > RP_MAX_THREADS)
+    return fail(env, "sha1Layout(paths: (string | null)[], segs: Float64Array(4 per path), pieceLength >= 1, out: Uint8Array, control: Int32Array(2), threads: 1-64)");
+  const double *nums = (const double *)nums_raw;
+  rp_call *c = calloc(1, sizeof *c);
+  if (!c) return fail(env, "sha1Layout: out of memory");
+  rp_layout *j = &c->job;
+  j->segs = calloc(npaths, sizeof *j->segs);
+  j->starts = calloc(npaths, sizeof *j->starts);
+  j->nsegs = npaths;
+  j->pl = pl;
+  j->out = (uint8_t *)out_raw;
+  j->control = (int32_t *)control_raw;
+  const char *bad = j->segs && j->starts ? NULL : "sha1Layout: out of memory";
+  for (uint32_t i = 0; i < npaths && !bad; i++) {
+    rp_seg *g = &j->segs[i];
+    for (int k = 0; k < 3; k++) {
+      const double d = nums[4 * i + k];
+      if (!(d >= 0) || d > 9007199254740991.0 || d != (double)(uint64_t)d) bad = "sha1Layout: segment numbers must be safe integers >= 0";
+    }
+    if (bad) break;
+    g->pos = (uint64_t)nums[4 * i]; g->len = (uint64_t)nums[4 * i + 1]; g->avail = (uint64_t)nums[4 * i + 2];
+    g->strict = nums[4 * i + 3] != 0;
+    j->starts[i] = j->total;
+    j->total += g->len;
+    if (j->total > (1ull << 52)) { bad = "sha1Layout: the layout is larger than 2^52 bytes"; break; }
+    napi_value p;
+    napi_valuetype t;
+    size_t plen;
+    if (napi_get_element(env, argv[0], i, &p) != napi_ok || napi_typeof(env, p, &t) != napi_ok) { bad = "sha1Layout: bad path"; break; }
+    if (t == napi_null) continue;
+    if (t != napi_string || napi_get_value_string_utf8(env, p, NULL, 0, &plen) != napi_ok) { bad = "sha1Layout: a path must be a string or null"; break; }
+    if (!(g->path = malloc(plen + 1))) { bad = "sha1Layout: out of memory"; break; }
+    napi_get_value_string_utf8(env, p, g->path, plen + 1, &plen);
+    if (strlen(g->path) != plen) bad = "sha1Layout: a path contains NUL";
+  }
+  j->pieces = bad ? 0 : (j->total + pl - 1) / pl;
+  if (!bad && j->total == 0) bad = "sha1Layout: the layout is empty";
+  if (!bad && out_len != j->pieces * 20) bad = "sha1Layout: out must hold 20 bytes per piece";
+  if (!bad && (napi_create_reference(env, argv[3], 1, &c->out_ref) != napi_ok || napi_create_reference(env, argv[4], 1, &c->control_ref) != napi_ok))
+    bad = "sha1Layout: could not hold the buffers";
+  if (bad) { rp_free(env, c); return fail(env, bad); }
+  napi_value promise, name;
+  napi_create_promise(env, &c->deferred, &promise);
+  napi_create_string_utf8(env, "tessera.sha1Layout", NAPI_AUTO_LENGTH, &name);
+  // No more threads than groups of eight pieces.
+  const uint64_t groups = (j->pieces + LANES - 1) / LANES;
+  c->threads = (int)(threads < groups ? threads : groups);
+  for (int i = 0; i < c->threads; i++) {
+    if (napi_create_async_work(env, NULL, name, rp_execute, rp_complete, c, &c->works[i]) != napi_ok) {
+      // Abandoned before any was queued: the promise is dropped unsettled, the caller gets this exception.
+      for (int k = 0; k < i; k++) napi_delete_async_work(env, c->works[k]);
+      rp_free(env, c);
+      return fail(env, "sha1Layout: could not create the work");
+    }
+  }
+  c->remaining = c->threads;
+  for (int i = 0; i < c->threads; i++) napi_queue_async_work(env, c->works[i]);
+  return promise;
 }
 
 static const uint32_t IV256[8] = {0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au, 0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u};
@@ -283,7 +427,8 @@ NAPI_MODULE_INIT() {
     {"engine", NULL, js_engine, NULL, NULL, NULL, napi_enumerable, NULL},
     {"useEngine", NULL, js_use_engine, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sha256Chunks", NULL, js_sha256_chunks, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"sha1Layout", NULL, js_sha1_layout, NULL, NULL, NULL, napi_enumerable, NULL},
   };
-  napi_define_properties(env, exports, 6, fns);
+  napi_define_properties(env, exports, 7, fns);
   return exports;
 }
