@@ -61,7 +61,7 @@ export function ensureNative({ retry = false } = {}) {
   const cc = process.env.CC || 'cc';
   mkdirSync(NATIVE_DIR, { recursive: true });
   const tmp = join(NATIVE_DIR, `sha1x8.${process.pid}.node`);
-  const args = ['-O3', '-std=gnu11', '-Wall', '-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`, SOURCE, '-o', tmp];
+  const args = ['-O3', '-std=gnu11', '-Wall', '-pthread', '-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`, SOURCE, '-o', tmp];
   if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
   // Loaded only here: bin/tessera.mjs checks freshness at every start, and node:child_process
   // costs ~7 ms to load.

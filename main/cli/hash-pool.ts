@@ -1,6 +1,6 @@
 // The hash pool of a `tessera create` or `verify` process: one worker per core but one, plus the
 // main thread as a lane (the CLI's event loop has nothing else to do); with the addon, v1 jobs
-// run on one libuv pool thread per core instead and need no worker. index.ts starts the workers
+// run on one addon thread per core instead and need no worker. index.ts starts the workers
 // of a v2 or hybrid create before it loads the rest of the CLI, so they boot while modules load.
 import { availableParallelism } from 'node:os';
 import { HashPool } from '../engine/hashing/hash-pool.ts';

@@ -8,8 +8,8 @@
 // SHA-1 of whole pieces goes eight at a time through the sha1x8 addon when it is built
 // (native-sha1.ts; sha1Batch tells callers to send jobs of at least eight pieces), else node:crypto.
 // With the addon, a v1 read-hash job (SHA-1 pieces, no v2 leaves) skips the workers: the addon
-// reads and hashes it on a thread of libuv's pool (native/read-pieces.h), `nativeThreads` at once.
-// Those threads exist from the start, where a worker takes 60-100 ms to boot.
+// reads and hashes it on threads of its own (native/read-pieces.h), `nativeThreads` jobs at once.
+// A thread starts in microseconds, where a worker takes 60-100 ms to boot.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { getSystemErrorName } from 'node:util';
@@ -65,7 +65,7 @@ export interface HashPoolOptions {
   mainThread?: boolean;
   /** The sha1x8 addon to hash with (default: found by findSha1x8); null: node:crypto only. */
   sha1x8?: string | null;
-  /** v1 read-hash jobs the addon runs at once on libuv's pool (default: threads; 0: never). */
+  /** v1 read-hash jobs the addon runs at once, each on a thread of its own (default: threads; 0: never). */
   nativeThreads?: number;
 }
 
@@ -202,7 +202,7 @@ export class HashPool {
 
   /**
    * SHA-1 of every pieceLength slice of `segs` end to end, read and hashed by the addon on
-   * `threads` threads of libuv's pool with no hand-off between pieces (nativeReads must be
+   * `threads` threads of its own with no hand-off between pieces (nativeReads must be
    * true). Progress is polled every 100 ms; an abort stops the threads within a group of pieces.
    */
   async sha1Segments(

@@ -103,7 +103,7 @@ export async function hashLayout(pool: HashPool, entries: readonly LayoutEntry[]
   }
 }
 
-/** v1 only, with the addon: one call reads and hashes the whole layout on libuv's pool (HashPool.sha1Segments). */
+/** v1 only, with the addon: one call reads and hashes the whole layout on threads of its own (HashPool.sha1Segments). */
 async function sha1Natively(pool: HashPool, entries: readonly LayoutEntry[], o: LayoutHashOptions): Promise<void> {
   if (o.signal?.aborted) throw new TesseraError('ABORTED', 'cancelled');
   const segs: ReadSegment[] = entries.filter((e) => e.length > 0).map((e) => {

@@ -209,7 +209,7 @@ test('hash pool: the same piece hashes with the addon and without, over files, p
           return out.join('');
         };
         const expected = await run(plain);
-        assert.equal(await run(withX8), expected, 'the addon reading on libuv threads');
+        assert.equal(await run(withX8), expected, 'the addon reading on threads of its own');
         assert.equal(await run(x8Workers), expected, 'the addon inside the hash workers');
       }), { numRuns: 40 });
     assert.ok(withX8.nativeJobs > 0);

@@ -28,10 +28,10 @@ export interface Sha1x8 {
   /** SHA-256 of each `size`-byte slice of data (the last may be shorter), 32 bytes each, up to eight slices at a time. */
   sha256Chunks(data: Uint8Array, size: number): Uint8Array;
   /**
-   * SHA-1 of every pieceLength slice of a layout of files, read and hashed by `threads` threads of
-   * libuv's pool (native/read-pieces.h): `segs` holds [pos, len, avail, strict] per path (a null
-   * path reads as zeros, so do bytes past avail; strict: a short read rejects). `out` gets 20 bytes
-   * per piece; control[0] = 1 stops the threads, control[1] counts pieces done.
+   * SHA-1 of every pieceLength slice of a layout of files, read and hashed off the JS thread by
+   * `threads` threads (native/read-pieces.h): `segs` holds [pos, len, avail, strict] per path (a
+   * null path reads as zeros, so do bytes past avail; strict: a short read rejects). `out` gets
+   * 20 bytes per piece; control[0] = 1 stops the threads, control[1] counts pieces done.
    */
   sha1Layout(paths: Array<string | null>, segs: Float64Array, pieceLength: number, out: Uint8Array, control: Int32Array, threads: number): Promise<void>;
 }

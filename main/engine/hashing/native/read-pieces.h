@@ -1,7 +1,8 @@
-// v1 piece hashes of files read in C, on threads of libuv's pool (sha1x8.c's sha1Layout runs
-// this as Node-API async work, one work item per thread). Included once, by sha1x8.c.
+// v1 piece hashes of files read in C, off the JS thread (sha1x8.c's sha1Layout runs this as one
+// Node-API async work item on libuv's pool, which starts the other threads). Included once, by
+// sha1x8.c.
 // Why not worker_threads: a Worker is a whole Node environment that takes 60-100 ms to boot here,
-// a fifth of `tessera create` or `verify` of 1 GiB; the pool's threads already exist. Why one
+// a fifth of `tessera create` or `verify` of 1 GiB; a thread takes tens of microseconds. Why one
 // call for the whole layout rather than a call per chunk: each hand-back to the event loop waits
 // for a core while both are hashing (1 GiB in 8 MiB jobs, two at a time: 0.34 s against 0.24 s
 // for the same reads and hashes with no hand-offs).

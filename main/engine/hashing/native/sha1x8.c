@@ -29,11 +29,12 @@
 //                      (SHA-NI) or eight (AVX2) slices at a time: BEP 52's 16 KiB leaves, and
 //                      64-byte pairs for a merkle layer; 32 bytes per slice
 //   sha1Layout(paths, segs, pieceLength, out, control, threads) -> Promise<void>
-//                      v1 piece hashes of files end to end, read and hashed on `threads` threads
-//                      of libuv's pool (read-pieces.h); see native-sha1.ts for the arguments
+//                      v1 piece hashes of files end to end, read and hashed by `threads` threads
+//                      off the JS thread (read-pieces.h); see native-sha1.ts for the arguments
 #include <node_api.h>
 #include <stdint.h>
 #include <string.h>
+#include <pthread.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
 #endif
@@ -207,9 +208,8 @@ typedef struct {
   rp_layout job;
   napi_deferred deferred;
   napi_ref out_ref, control_ref;
-  int remaining; // work items not yet completed (touched on the JS thread only)
   int threads;
-  napi_async_work works[RP_MAX_THREADS];
+  napi_async_work work;
 } rp_call;
 
 static void rp_free(napi_env env, rp_call *c) {
@@ -221,15 +221,30 @@ static void rp_free(napi_env env, rp_call *c) {
   free(c);
 }
 
+static void *rp_thread_main(void *data) {
+  rp_work((rp_layout *)data);
+  return NULL;
+}
+
+// One work item on libuv's pool runs the layout with threads - 1 threads of its own: the
+// pool's size (UV_THREADPOOL_SIZE, 4 by default, fixed at its first use) neither caps the
+// threads nor is taken up by them, so the engine's file system calls keep their pool threads.
 static void rp_execute(napi_env env, void *data) {
   (void)env;
-  rp_work(&((rp_call *)data)->job);
+  rp_call *c = (rp_call *)data;
+  pthread_t extra[RP_MAX_THREADS];
+  int started = 0;
+  for (int i = 1; i < c->threads; i++) {
+    if (pthread_create(&extra[started], NULL, rp_thread_main, &c->job) != 0) break; // fewer threads, same result
+    started++;
+  }
+  rp_work(&c->job);
+  for (int i = 0; i < started; i++) pthread_join(extra[i], NULL);
 }
 
 static void rp_complete(napi_env env, napi_status status, void *data) {
   rp_call *c = (rp_call *)data;
   if (status != napi_ok) rp_fail(&c->job, "sha1Layout", "cancelled", 0);
-  if (--c->remaining > 0) return;
   napi_value v;
   if (c->job.failed) {
     napi_value msg;
@@ -243,7 +258,7 @@ static void rp_complete(napi_env env, napi_status status, void *data) {
     napi_get_undefined(env, &v);
     napi_resolve_deferred(env, c->deferred, v);
   }
-  for (int i = 0; i < c->threads; i++) napi_delete_async_work(env, c->works[i]);
+  napi_delete_async_work(env, c->work);
   rp_free(env, c);
 }
 
@@ -317,16 +332,11 @@ static napi_value js_sha1_layout(napi_env env, napi_callback_info info) {
   // No more threads than groups of eight pieces.
   const uint64_t groups = (j->pieces + LANES - 1) / LANES;
   c->threads = (int)(threads < groups ? threads : groups);
-  for (int i = 0; i < c->threads; i++) {
-    if (napi_create_async_work(env, NULL, name, rp_execute, rp_complete, c, &c->works[i]) != napi_ok) {
-      // Abandoned before any was queued: the promise is dropped unsettled, the caller gets this exception.
-      for (int k = 0; k < i; k++) napi_delete_async_work(env, c->works[k]);
-      rp_free(env, c);
-      return fail(env, "sha1Layout: could not create the work");
-    }
+  if (napi_create_async_work(env, NULL, name, rp_execute, rp_complete, c, &c->work) != napi_ok || napi_queue_async_work(env, c->work) != napi_ok) {
+    // The promise is dropped unsettled with its job; the caller gets this exception instead.
+    rp_free(env, c);
+    return fail(env, "sha1Layout: could not queue the work");
   }
-  c->remaining = c->threads;
-  for (int i = 0; i < c->threads; i++) napi_queue_async_work(env, c->works[i]);
   return promise;
 }
 
