@@ -114,5 +114,6 @@ async function sha1Natively(pool: HashPool, entries: readonly LayoutEntry[], o: 
   const ctl: { signal?: AbortSignal; onProgress?: (doneBytes: number) => void } = {};
   if (o.signal) ctl.signal = o.signal;
   if (o.onProgress) ctl.onProgress = o.onProgress;
-  o.onPieces?.(0, await pool.sha1Segments(segs, o.pieceLength, undefined, ctl));
+  const digests = await pool.sha1Segments(segs, o.pieceLength, undefined, ctl); // not inside `onPieces?.(…)`: that would skip the work without a callback
+  o.onPieces?.(0, digests);
 }

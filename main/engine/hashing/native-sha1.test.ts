@@ -328,6 +328,9 @@ test('hash pool on the addon: progress, abort, and read errors as IO_ERROR with 
     assert.equal(pool.nativeJobs, before + 1, 'a v1 job ran in the addon');
     await assert.rejects(pool.readHash([{ ...seg, path: path.join(dir, 'missing') }], 65536, true),
       (e: unknown) => e instanceof TesseraError && e.code === 'IO_ERROR' && /^ENOENT: .*missing: No such file/.test(e.message));
+    // hashLayout reads even with no callback to hand the digests to (a missing file still fails).
+    await assert.rejects(hashLayout(pool, [{ abs: path.join(dir, 'missing'), length: 10 }], { pieceLength: 16384, sha1: true }),
+      (e: unknown) => e instanceof TesseraError && e.code === 'IO_ERROR');
   } finally {
     await pool.close();
     await rm(dir, { recursive: true, force: true });
