@@ -11,6 +11,15 @@ if (process.argv[2] === 'create' && !process.argv.includes('--help') && !process
   (await import('./hash-pool.ts')).cliHashPool().warm(v1);
 }
 
+// Output piped into a reader that stops early (`tessera info x.torrent | head`): the rest of the
+// output has nowhere to go, which is no error of ours, so the command finishes quietly with its own
+// exit status instead of dying on an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 const { Command, CommanderError } = await import('commander');
 
 const program = new Command();

@@ -116,3 +116,19 @@ test('bad input: one-line errors, no stack trace, status 2; --help for every com
     }
   });
 });
+
+test('output into a pipe whose reader stops early (`| head`): a quiet exit with the command\'s status, no EPIPE trace', async () => {
+  await withData(async (dir) => {
+    // 3,000 files: `info` prints a line for each, far more than a pipe holds (64 KiB).
+    const many = path.join(dir, 'many');
+    await mkdir(many);
+    for (let i = 0; i < 3000; i++) await writeFile(path.join(many, `file-with-a-longish-name-${String(i).padStart(5, '0')}.txt`), String(i));
+    assert.equal(run(['create', 'many', '-o', 'many.torrent', '--no-date'], dir).status, 0);
+    // Through a real pipe into `head` (a spawned child's stdout is a socket pair, whose buffer holds it all).
+    const r = spawnSync('bash', ['-c', `"$0" "$1" info many.torrent 2>err.txt | head -n 1 >/dev/null; exit \${PIPESTATUS[0]}`, process.execPath, BIN],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const stderr = await readFile(path.join(dir, 'err.txt'), 'utf8');
+    assert.equal(r.status, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|\n\s+at /);
+  });
+});
