@@ -1,7 +1,7 @@
 // The hash pool of a `tessera create` or `verify` process: one worker per core but one, plus the
-// main thread as a lane (the CLI's event loop has nothing else to do); with the addon, v1 jobs
-// run on one addon thread per core instead and need no worker. index.ts starts the workers
-// of a v2 or hybrid create before it loads the rest of the CLI, so they boot while modules load.
+// main thread as a lane (the CLI's event loop has nothing else to do); with the addon, the files
+// are read and hashed on one addon thread per core instead and no worker starts. Without it,
+// index.ts starts the worker before it loads the rest of the CLI, so it boots while modules load.
 import { availableParallelism } from 'node:os';
 import { HashPool } from '../engine/hashing/hash-pool.ts';
 

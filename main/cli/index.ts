@@ -3,12 +3,12 @@
 import { isTesseraError } from '../engine/errors.ts';
 import { ExitError } from './exit-error.ts';
 
-// First, before the rest of the CLI loads, the hash worker of a v2 or hybrid create: it boots on
-// the other core meanwhile (main/cli/hash-pool.ts). v1 jobs need none when the addon is built;
-// verify starts its workers, if any, once it knows the torrent's version.
-if (process.argv[2] === 'create' && !process.argv.includes('--help') && !process.argv.includes('-h')) {
-  const v1 = !process.argv.includes('--v2') && !process.argv.includes('--hybrid');
-  (await import('./hash-pool.ts')).cliHashPool().warm(v1);
+// First, before the rest of the CLI loads, the hash worker of a command that hashes files, when
+// there is no addon to read and hash them on threads of its own: it boots on the other core
+// meanwhile (main/cli/hash-pool.ts).
+const HASHING_COMMANDS = new Set(['create', 'verify']);
+if (HASHING_COMMANDS.has(process.argv[2] ?? '') && !process.argv.includes('--help') && !process.argv.includes('-h')) {
+  (await import('./hash-pool.ts')).cliHashPool().warm(true);
 }
 
 // Output piped into a reader that stops early (`tessera info x.torrent | head`): the rest of the

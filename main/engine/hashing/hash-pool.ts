@@ -7,17 +7,17 @@
 // worker start-up unpaid. Never for the engine, whose event loop serves peers.
 // SHA-1 of whole pieces goes eight at a time through the sha1x8 addon when it is built
 // (native-sha1.ts; sha1Batch tells callers to send jobs of at least eight pieces), else node:crypto.
-// With the addon, a v1 read-hash job (SHA-1 pieces, no v2 leaves) skips the workers: the addon
-// reads and hashes it on threads of its own (native/read-pieces.h), `nativeThreads` jobs at once.
-// A thread starts in microseconds, where a worker takes 60-100 ms to boot.
+// With the addon, read-hash jobs skip the workers: the addon reads and hashes them on threads of
+// its own (native-reader.ts), `nativeThreads` jobs at once; a thread starts in microseconds,
+// where a worker takes 60-100 ms to boot.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { getSystemErrorName } from 'node:util';
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { TesseraError } from '../errors.ts';
 import { mainThreadOps, WORKER_SOURCE, type RunOp } from './worker-source.ts';
-import { findSha1x8, loadSha1x8, SHA1X8_LANES, type Sha1x8 } from './native-sha1.ts';
+import { findSha1x8, loadSha1x8, SHA1X8_LANES } from './native-sha1.ts';
+import { NativeReader } from './native-reader.ts';
 
 export type HashOp = 'sha1' | 'sha256' | 'sha1-pieces' | 'sha256-blocks' | 'read-hash';
 
@@ -65,7 +65,7 @@ export interface HashPoolOptions {
   mainThread?: boolean;
   /** The sha1x8 addon to hash with (default: found by findSha1x8); null: node:crypto only. */
   sha1x8?: string | null;
-  /** v1 read-hash jobs the addon runs at once, each on a thread of its own (default: threads; 0: never). */
+  /** Read-hash jobs the addon runs at once, each on a thread of its own (default: threads; 0: never). */
   nativeThreads?: number;
 }
 
@@ -89,12 +89,8 @@ export class HashPool {
    */
   readonly sha1Batch: number;
   readonly #sha1x8: string | null;
-  readonly #native: Sha1x8 | null;
-  readonly #nativeThreads: number;
-  #nativeRunning = 0;
-  #nativeQueue: Array<() => void> = [];
-  /** Calls into the addon's threaded reader (for tests and benchmarks). */
-  nativeJobs = 0;
+  /** Read-hash jobs on the addon's own threads (native-reader.ts); null without the addon or with nativeThreads 0. */
+  readonly native: NativeReader | null;
 
   constructor(opts: HashPoolOptions = {}) {
     this.threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 64));
@@ -102,8 +98,8 @@ export class HashPool {
     const native = loadSha1x8(file);
     this.#sha1x8 = native ? file : null;
     this.sha1Batch = native ? SHA1X8_LANES : 1;
-    this.#native = native;
-    this.#nativeThreads = native ? Math.max(0, Math.min(opts.nativeThreads ?? this.threads, 64)) : 0;
+    const nativeThreads = Math.max(0, Math.min(opts.nativeThreads ?? this.threads, 64));
+    this.native = native && nativeThreads > 0 ? new NativeReader(native, nativeThreads) : null;
     this.mainOps = opts.mainThread ? mainThreadOps(fs, createHash, native) : null;
     this.lanes = this.threads + (this.mainOps ? 1 : 0);
   }
@@ -127,25 +123,22 @@ export class HashPool {
   }
 
   /**
-   * Reads a chunk in the worker (pread into the worker's own buffer) and hashes it: SHA-1 per
-   * pieceLength slice of the whole chunk if `sha1`, and 16 KiB SHA-256 leaves per segment that asks.
+   * Reads a chunk and hashes it: SHA-1 per pieceLength slice of the whole chunk if `sha1`, and
+   * 16 KiB SHA-256 leaves per segment that asks. On a thread of the addon's when it fits
+   * (native-reader.ts), else in a worker (pread into the worker's own buffer).
    */
   readHash(segs: ReadSegment[], pieceLength: number, sha1: boolean): Promise<ReadHashResult> {
-    if (sha1 && this.nativeReads && !segs.some((g) => g.blocks)) return this.readSha1Native(segs, pieceLength);
+    if (this.closed) return Promise.reject(new TesseraError('ABORTED', 'hash pool closed'));
+    if (this.native?.fits(segs, pieceLength, sha1)) return this.native.readHash(segs, pieceLength, sha1);
     return this.post<ReadHashResult>('read-hash', { segs, pieceLength, sha1 }, pieceLength);
-  }
-
-  /** v1 read-hash jobs (SHA-1 pieces, no v2 leaves) run in the addon, not in the workers. */
-  get nativeReads(): boolean {
-    return this.#nativeThreads > 0;
   }
 
   /**
    * Starts every worker now (a worker takes tens of ms to boot), e.g. while files are listed.
-   * `v1Only`: the caller will only post v1 read-hash jobs, which with the addon need no worker.
+   * `readsOnly`: the caller will only read and hash files, which with the addon needs no worker.
    */
-  warm(v1Only = false): void {
-    if (this.closed || (v1Only && this.nativeReads)) return;
+  warm(readsOnly = false): void {
+    if (this.closed || (readsOnly && this.native)) return;
     while (this.slots.length < this.threads) this.spawn().worker.unref();
   }
 
@@ -174,7 +167,7 @@ export class HashPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const go of this.#nativeQueue.splice(0)) go(); // they see `closed` and reject
+    this.native?.close();
     const err = new TesseraError('ABORTED', 'hash pool closed');
     for (const j of this.queue) j.reject(err);
     this.queue = [];
@@ -186,60 +179,6 @@ export class HashPool {
       s.worker.unref();
       await s.worker.terminate();
     }));
-  }
-
-  private async readSha1Native(segs: ReadSegment[], pieceLength: number): Promise<ReadHashResult> {
-    if (this.closed) throw new TesseraError('ABORTED', 'hash pool closed');
-    if (this.#nativeRunning >= this.#nativeThreads) await new Promise<void>((go) => this.#nativeQueue.push(go));
-    this.#nativeRunning++;
-    try {
-      return { pieces: await this.sha1Segments(segs, pieceLength, 1), blocks: segs.map(() => null) };
-    } finally {
-      this.#nativeRunning--;
-      this.#nativeQueue.shift()?.();
-    }
-  }
-
-  /**
-   * SHA-1 of every pieceLength slice of `segs` end to end, read and hashed by the addon on
-   * `threads` threads of its own with no hand-off between pieces (nativeReads must be
-   * true). Progress is polled every 100 ms; an abort stops the threads within a group of pieces.
-   */
-  async sha1Segments(
-    segs: readonly ReadSegment[],
-    pieceLength: number,
-    threads = this.#nativeThreads,
-    ctl: { signal?: AbortSignal; onProgress?: (doneBytes: number) => void } = {},
-  ): Promise<Uint8Array> {
-    const native = this.#native;
-    if (!native || !this.nativeReads) throw new TesseraError('BAD_ARGUMENT', 'the native hasher is not in use');
-    if (this.closed) throw new TesseraError('ABORTED', 'hash pool closed');
-    if (!Number.isSafeInteger(pieceLength) || pieceLength <= 0) throw new TesseraError('BAD_ARGUMENT', `bad piece length ${pieceLength}`);
-    const total = segs.reduce((s, g) => s + g.len, 0);
-    if (total === 0) return new Uint8Array(0);
-    const nums = new Float64Array(segs.length * 4);
-    segs.forEach((g, i) => nums.set([g.pos, g.len, g.avail, g.strict ? 1 : 0], i * 4));
-    const out = new Uint8Array(Math.ceil(total / pieceLength) * 20);
-    const control = new Int32Array(2);
-    const stop = (): void => { control[0] = 1; };
-    ctl.signal?.addEventListener('abort', stop);
-    const report = ctl.onProgress;
-    const timer = report ? setInterval(() => report(Math.min(total, (control[1] as number) * pieceLength)), 100) : null;
-    this.nativeJobs++;
-    try {
-      await native.sha1Layout(segs.map((g) => g.path), nums, pieceLength, out, control, Math.max(1, threads));
-    } catch (e) {
-      // The addon's error carries the C errno (0 when none): the message gets Node's name for it.
-      const errno = (e as { errno?: unknown }).errno;
-      const message = e instanceof Error ? e.message : String(e);
-      throw new TesseraError('IO_ERROR', typeof errno === 'number' && errno > 0 ? `${systemErrorName(errno)}: ${message}` : message);
-    } finally {
-      if (timer) clearInterval(timer);
-      ctl.signal?.removeEventListener('abort', stop);
-    }
-    if (ctl.signal?.aborted) throw new TesseraError('ABORTED', 'cancelled');
-    report?.(total);
-    return out;
   }
 
   private run(op: HashOp, data: Uint8Array, pieceLength?: number): Promise<Uint8Array> {
@@ -322,10 +261,3 @@ export class HashPool {
   }
 }
 
-function systemErrorName(errno: number): string {
-  try {
-    return getSystemErrorName(-errno); // libuv's codes are negated errno values on POSIX
-  } catch {
-    return `errno ${errno}`;
-  }
-}

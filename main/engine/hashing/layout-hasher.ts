@@ -3,10 +3,11 @@
 // while the bytes are still in cache, so nothing is copied between threads and the main thread
 // only dispatches. Read-ahead is bounded: at most `depth` chunks are in flight. v1 piece SHA-1s
 // are computed over whole chunks (one message per chunk, not per piece) and v2 16 KiB-block
-// SHA-256s per file segment. Used by create and verify. With the addon, a v1 layout goes to it
-// whole instead (sha1Natively): its threads share out the pieces with no message per chunk.
+// SHA-256s per file segment. Used by create and verify. With the addon, the layout goes to it
+// whole instead (hashNatively): its threads share out the pieces with no message per chunk.
 import { TesseraError } from '../errors.ts';
 import type { HashPool, ReadSegment } from './hash-pool.ts';
+import type { NativeReader } from './native-reader.ts';
 
 export interface LayoutEntry {
   /** File to read, or null for zeros (BEP 47 pad file, v2 alignment gap). */
@@ -49,7 +50,10 @@ export async function hashLayout(pool: HashPool, entries: readonly LayoutEntry[]
   if (wantBlocks && pl % BLOCK !== 0) throw new TesseraError('BAD_ARGUMENT', 'v2 piece length must be a multiple of 16 KiB');
   // At least as many whole pieces per job as the pool hashes at once (v1 only: a hybrid's SHA-256
   // leaves need the whole chunk in memory).
-  if (o.sha1 && !wantBlocks && pool.nativeReads) return sha1Natively(pool, entries, o);
+  if (pool.native) {
+    const segs = entries.map(segmentOf);
+    if (pool.native.fits(segs, pl, o.sha1)) return hashNatively(pool.native, entries, segs, o);
+  }
   const batch = o.sha1 && !wantBlocks ? pool.sha1Batch : 1;
   const chunk = Math.max(batch, Math.floor((o.chunkSize ?? DEFAULT_CHUNK) / pl)) * pl;
   const depth = Math.max(2, o.depth ?? pool.lanes * 3);
@@ -103,17 +107,22 @@ export async function hashLayout(pool: HashPool, entries: readonly LayoutEntry[]
   }
 }
 
-/** v1 only, with the addon: one call reads and hashes the whole layout on threads of its own (HashPool.sha1Segments). */
-async function sha1Natively(pool: HashPool, entries: readonly LayoutEntry[], o: LayoutHashOptions): Promise<void> {
+/** A whole entry as a read segment. */
+function segmentOf(e: LayoutEntry): ReadSegment {
+  const avail = e.abs === null ? 0 : Math.min(e.length, e.available ?? e.length);
+  return { path: avail > 0 ? e.abs : null, pos: 0, len: e.length, avail, blocks: e.blocks === true, strict: e.available === undefined };
+}
+
+/** With the addon: one call reads and hashes the whole layout on its threads (native-reader.ts). */
+async function hashNatively(native: NativeReader, entries: readonly LayoutEntry[], segs: ReadSegment[], o: LayoutHashOptions): Promise<void> {
   if (o.signal?.aborted) throw new TesseraError('ABORTED', 'cancelled');
-  const segs: ReadSegment[] = entries.filter((e) => e.length > 0).map((e) => {
-    const avail = e.abs === null ? 0 : Math.min(e.length, e.available ?? e.length);
-    return { path: avail > 0 ? e.abs : null, pos: 0, len: e.length, avail, blocks: false, strict: e.available === undefined };
+  const r = await native.hashSegments(segs, o.pieceLength, {
+    sha1: o.sha1,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  if (segs.length === 0) return;
-  const ctl: { signal?: AbortSignal; onProgress?: (doneBytes: number) => void } = {};
-  if (o.signal) ctl.signal = o.signal;
-  if (o.onProgress) ctl.onProgress = o.onProgress;
-  const digests = await pool.sha1Segments(segs, o.pieceLength, undefined, ctl); // not inside `onPieces?.(…)`: that would skip the work without a callback
-  o.onPieces?.(0, digests);
+  if (r.pieces) o.onPieces?.(0, r.pieces);
+  r.blocks.forEach((d, i) => {
+    if (d && (entries[i] as LayoutEntry).length > 0) o.onBlocks?.(i, 0, d);
+  });
 }

@@ -28,12 +28,13 @@ export interface Sha1x8 {
   /** SHA-256 of each `size`-byte slice of data (the last may be shorter), 32 bytes each, up to eight slices at a time. */
   sha256Chunks(data: Uint8Array, size: number): Uint8Array;
   /**
-   * SHA-1 of every pieceLength slice of a layout of files, read and hashed off the JS thread by
-   * `threads` threads (native/read-pieces.h): `segs` holds [pos, len, avail, strict] per path (a
-   * null path reads as zeros, so do bytes past avail; strict: a short read rejects). `out` gets
-   * 20 bytes per piece; control[0] = 1 stops the threads, control[1] counts pieces done.
+   * Files end to end, read and hashed off the JS thread by `threads` threads (native/hash-files.h):
+   * `segs` holds [pos, len, avail, strict, leaves] per path (a null path reads as zeros, so do
+   * bytes past avail; strict: a short read rejects; leaves: hash its 16 KiB leaves, into `leaves`
+   * in segment order). `pieces` gets 20 bytes per pieceLength slice, or is empty for none.
+   * control[0] = 1 stops the threads, control[1] counts pieces done. Used by native-reader.ts.
    */
-  sha1Layout(paths: Array<string | null>, segs: Float64Array, pieceLength: number, out: Uint8Array, control: Int32Array, threads: number): Promise<void>;
+  hashFiles(paths: Array<string | null>, segs: Float64Array, pieceLength: number, pieces: Uint8Array, leaves: Uint8Array, control: Int32Array, threads: number): Promise<void>;
 }
 
 const REL = path.join('node_modules', '.cache', 'tessera-native', 'sha1x8.node');
@@ -81,7 +82,7 @@ export function loadSha1x8(file: string | null): Sha1x8 | null {
       const mod = { exports: {} as Partial<Sha1x8> };
       process.dlopen(mod, file);
       const x = mod.exports;
-      if (x.available === true && x.abi === SHA1X8_ABI && typeof x.update === 'function' && typeof x.sha1Layout === 'function') m = x as Sha1x8;
+      if (x.available === true && x.abi === SHA1X8_ABI && typeof x.update === 'function' && typeof x.hashFiles === 'function') m = x as Sha1x8;
     } catch {
       m = null;
     }

@@ -65,7 +65,7 @@ export async function createTorrent(
 ): Promise<{ bytes: Uint8Array; meta: Metainfo }> {
   const version = opts.version ?? 'v1';
   const pool = opts.pool ?? new HashPool(opts.threads === undefined ? {} : { threads: opts.threads });
-  pool.warm(version === 'v1'); // workers boot while the files are listed (v1 with the addon needs none)
+  pool.warm(true); // workers boot while the files are listed (with the addon, none are needed)
   try {
     return await create(src, opts, ctl, pool, version);
   } finally {

@@ -58,7 +58,7 @@ export async function verifyData(
   ctl: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; pool?: HashPool } = {},
 ): Promise<VerifyReport> {
   const pool = ctl.pool ?? new HashPool();
-  pool.warm(meta.pieces !== undefined); // workers boot while the files are stat'ed (v1 pieces with the addon need none)
+  pool.warm(true); // workers boot while the files are stat'ed (with the addon, none are needed)
   try {
     return await verify(meta, dir, ctl, pool);
   } finally {

@@ -28,9 +28,9 @@
 //                      SHA-256 of each `size`-byte slice of data (the last may be shorter), four
 //                      (SHA-NI) or eight (AVX2) slices at a time: BEP 52's 16 KiB leaves, and
 //                      64-byte pairs for a merkle layer; 32 bytes per slice
-//   sha1Layout(paths, segs, pieceLength, out, control, threads) -> Promise<void>
-//                      v1 piece hashes of files end to end, read and hashed by `threads` threads
-//                      off the JS thread (read-pieces.h); see native-sha1.ts for the arguments
+//   hashFiles(paths, segs, pieceLength, pieces, leaves, control, threads) -> Promise<void>
+//                      files end to end read and hashed by `threads` threads off the JS thread:
+//                      v1 piece SHA-1s and/or v2 leaves (hash-files.h); arguments: native-sha1.ts
 #include <node_api.h>
 #include <stdint.h>
 #include <string.h>
@@ -198,148 +198,6 @@ static napi_value js_final(napi_env env, napi_callback_info info) {
   return out;
 }
 
-#include "read-pieces.h"
-
-// ---- sha1Layout: the pieces of a layout hashed by `threads` async work items (read-pieces.h). ----
-
-#define RP_MAX_THREADS 64
-
-typedef struct {
-  rp_layout job;
-  napi_deferred deferred;
-  napi_ref out_ref, control_ref;
-  int threads;
-  napi_async_work work;
-} rp_call;
-
-static void rp_free(napi_env env, rp_call *c) {
-  for (size_t i = 0; i < c->job.nsegs; i++) free(c->job.segs[i].path);
-  free(c->job.segs);
-  free(c->job.starts);
-  if (c->out_ref) napi_delete_reference(env, c->out_ref);
-  if (c->control_ref) napi_delete_reference(env, c->control_ref);
-  free(c);
-}
-
-static void *rp_thread_main(void *data) {
-  rp_work((rp_layout *)data);
-  return NULL;
-}
-
-// One work item on libuv's pool runs the layout with threads - 1 threads of its own: the
-// pool's size (UV_THREADPOOL_SIZE, 4 by default, fixed at its first use) neither caps the
-// threads nor is taken up by them, so the engine's file system calls keep their pool threads.
-static void rp_execute(napi_env env, void *data) {
-  (void)env;
-  rp_call *c = (rp_call *)data;
-  pthread_t extra[RP_MAX_THREADS];
-  int started = 0;
-  for (int i = 1; i < c->threads; i++) {
-    if (pthread_create(&extra[started], NULL, rp_thread_main, &c->job) != 0) break; // fewer threads, same result
-    started++;
-  }
-  rp_work(&c->job);
-  for (int i = 0; i < started; i++) pthread_join(extra[i], NULL);
-}
-
-static void rp_complete(napi_env env, napi_status status, void *data) {
-  rp_call *c = (rp_call *)data;
-  if (status != napi_ok) rp_fail(&c->job, "sha1Layout", "cancelled", 0);
-  napi_value v;
-  if (c->job.failed) {
-    napi_value msg;
-    napi_create_string_utf8(env, c->job.err, NAPI_AUTO_LENGTH, &msg);
-    napi_create_error(env, NULL, msg, &v);
-    napi_value no;
-    napi_create_int32(env, c->job.err_errno, &no);
-    napi_set_named_property(env, v, "errno", no); // JS names it (util.getSystemErrorName)
-    napi_reject_deferred(env, c->deferred, v);
-  } else {
-    napi_get_undefined(env, &v);
-    napi_resolve_deferred(env, c->deferred, v);
-  }
-  napi_delete_async_work(env, c->work);
-  rp_free(env, c);
-}
-
-static int typed_arg(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
-  bool is;
-  napi_typedarray_type type;
-  napi_value ab;
-  size_t off;
-  return napi_is_typedarray(env, v, &is) == napi_ok && is && napi_get_typedarray_info(env, v, &type, len, data, &ab, &off) == napi_ok && type == want;
-}
-
-// sha1Layout(paths: Array<string | null>, segs: Float64Array [pos, len, avail, strict] per path,
-//            pieceLength, out: Uint8Array(20 per piece), control: Int32Array(2), threads)
-//   -> Promise<void>: out holds the SHA-1 of every pieceLength slice of the layout.
-static napi_value js_sha1_layout(napi_env env, napi_callback_info info) {
-  size_t argc = 6, nums_len, out_len, control_len, pl, threads;
-  napi_value argv[6];
-  uint32_t npaths;
-  bool is_array;
-  void *nums_raw, *out_raw, *control_raw;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (engine == NONE) return fail(env, "sha1x8: this CPU has neither SHA-NI nor AVX2");
-  if (argc < 6 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[0], &npaths) != napi_ok ||
-      !typed_arg(env, argv[1], napi_float64_array, &nums_raw, &nums_len) || nums_len != (size_t)npaths * 4 || npaths == 0 ||
-      !size_arg(env, argv[2], &pl) || pl == 0 || !typed_arg(env, argv[3], napi_uint8_array, &out_raw, &out_len) ||
-      !typed_arg(env, argv[4], napi_int32_array, &control_raw, &control_len) || control_len < 2 ||
-      !size_arg(env, argv[5], &threads) || threads < 1 || threads > RP_MAX_THREADS)
-    return fail(env, "sha1Layout(paths: (string | null)[], segs: Float64Array(4 per path), pieceLength >= 1, out: Uint8Array, control: Int32Array(2), threads: 1-64)");
-  const double *nums = (const double *)nums_raw;
-  rp_call *c = calloc(1, sizeof *c);
-  if (!c) return fail(env, "sha1Layout: out of memory");
-  rp_layout *j = &c->job;
-  j->segs = calloc(npaths, sizeof *j->segs);
-  j->starts = calloc(npaths, sizeof *j->starts);
-  j->nsegs = npaths;
-  j->pl = pl;
-  j->out = (uint8_t *)out_raw;
-  j->control = (int32_t *)control_raw;
-  const char *bad = j->segs && j->starts ? NULL : "sha1Layout: out of memory";
-  for (uint32_t i = 0; i < npaths && !bad; i++) {
-    rp_seg *g = &j->segs[i];
-    for (int k = 0; k < 3; k++) {
-      const double d = nums[4 * i + k];
-      if (!(d >= 0) || d > 9007199254740991.0 || d != (double)(uint64_t)d) bad = "sha1Layout: segment numbers must be safe integers >= 0";
-    }
-    if (bad) break;
-    g->pos = (uint64_t)nums[4 * i]; g->len = (uint64_t)nums[4 * i + 1]; g->avail = (uint64_t)nums[4 * i + 2];
-    g->strict = nums[4 * i + 3] != 0;
-    j->starts[i] = j->total;
-    j->total += g->len;
-    if (j->total > (1ull << 52)) { bad = "sha1Layout: the layout is larger than 2^52 bytes"; break; }
-    napi_value p;
-    napi_valuetype t;
-    size_t plen;
-    if (napi_get_element(env, argv[0], i, &p) != napi_ok || napi_typeof(env, p, &t) != napi_ok) { bad = "sha1Layout: bad path"; break; }
-    if (t == napi_null) continue;
-    if (t != napi_string || napi_get_value_string_utf8(env, p, NULL, 0, &plen) != napi_ok) { bad = "sha1Layout: a path must be a string or null"; break; }
-    if (!(g->path = malloc(plen + 1))) { bad = "sha1Layout: out of memory"; break; }
-    napi_get_value_string_utf8(env, p, g->path, plen + 1, &plen);
-    if (strlen(g->path) != plen) bad = "sha1Layout: a path contains NUL";
-  }
-  j->pieces = bad ? 0 : (j->total + pl - 1) / pl;
-  if (!bad && j->total == 0) bad = "sha1Layout: the layout is empty";
-  if (!bad && out_len != j->pieces * 20) bad = "sha1Layout: out must hold 20 bytes per piece";
-  if (!bad && (napi_create_reference(env, argv[3], 1, &c->out_ref) != napi_ok || napi_create_reference(env, argv[4], 1, &c->control_ref) != napi_ok))
-    bad = "sha1Layout: could not hold the buffers";
-  if (bad) { rp_free(env, c); return fail(env, bad); }
-  napi_value promise, name;
-  napi_create_promise(env, &c->deferred, &promise);
-  napi_create_string_utf8(env, "tessera.sha1Layout", NAPI_AUTO_LENGTH, &name);
-  // No more threads than groups of eight pieces.
-  const uint64_t groups = (j->pieces + LANES - 1) / LANES;
-  c->threads = (int)(threads < groups ? threads : groups);
-  if (napi_create_async_work(env, NULL, name, rp_execute, rp_complete, c, &c->work) != napi_ok || napi_queue_async_work(env, c->work) != napi_ok) {
-    // The promise is dropped unsettled with its job; the caller gets this exception instead.
-    rp_free(env, c);
-    return fail(env, "sha1Layout: could not queue the work");
-  }
-  return promise;
-}
-
 static const uint32_t IV256[8] = {0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au, 0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u};
 
 // SHA-256 of n messages of len bytes, message i at base + i*stride; digest i to out + 32*i. Up to
@@ -392,6 +250,160 @@ static napi_value js_sha256_chunks(napi_env env, napi_callback_info info) {
   return out;
 }
 
+#include "hash-files.h"
+
+// ---- hashFiles: a layout's pieces and leaves, hashed by `threads` threads (hash-files.h). ----
+
+#define HF_MAX_THREADS 64
+
+typedef struct {
+  hf_layout job;
+  napi_deferred deferred;
+  napi_ref refs[3]; // the JS memory written to: pieces, leaves, control
+  int threads;
+  napi_async_work work;
+} hf_call;
+
+static void hf_free(napi_env env, hf_call *c) {
+  for (size_t i = 0; i < c->job.nsegs; i++) free(c->job.segs[i].path);
+  free(c->job.segs);
+  free(c->job.starts);
+  for (int i = 0; i < 3; i++) if (c->refs[i]) napi_delete_reference(env, c->refs[i]);
+  free(c);
+}
+
+static void *hf_thread_main(void *data) {
+  hf_work((hf_layout *)data);
+  return NULL;
+}
+
+// One work item on libuv's pool runs the layout with threads - 1 threads of its own: the
+// pool's size (UV_THREADPOOL_SIZE, 4 by default, fixed at its first use) neither caps the
+// threads nor is taken up by them, so the engine's file system calls keep their pool threads.
+static void hf_execute(napi_env env, void *data) {
+  (void)env;
+  hf_call *c = (hf_call *)data;
+  pthread_t extra[HF_MAX_THREADS];
+  int started = 0;
+  for (int i = 1; i < c->threads; i++) {
+    if (pthread_create(&extra[started], NULL, hf_thread_main, &c->job) != 0) break; // fewer threads, same result
+    started++;
+  }
+  hf_work(&c->job);
+  for (int i = 0; i < started; i++) pthread_join(extra[i], NULL);
+}
+
+static void hf_complete(napi_env env, napi_status status, void *data) {
+  hf_call *c = (hf_call *)data;
+  if (status != napi_ok) hf_fail(&c->job, "hashFiles", "cancelled", 0);
+  napi_value v;
+  if (c->job.failed) {
+    napi_value msg, no;
+    napi_create_string_utf8(env, c->job.err, NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &v);
+    napi_create_int32(env, c->job.err_errno, &no);
+    napi_set_named_property(env, v, "errno", no); // JS names it (util.getSystemErrorName)
+    napi_reject_deferred(env, c->deferred, v);
+  } else {
+    napi_get_undefined(env, &v);
+    napi_resolve_deferred(env, c->deferred, v);
+  }
+  napi_delete_async_work(env, c->work);
+  hf_free(env, c);
+}
+
+static int typed_arg(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
+  bool is;
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t off;
+  return napi_is_typedarray(env, v, &is) == napi_ok && is && napi_get_typedarray_info(env, v, &type, len, data, &ab, &off) == napi_ok && type == want;
+}
+
+// hashFiles(paths: Array<string | null>, segs: Float64Array [pos, len, avail, strict, leaves] per
+//           path, pieceLength, pieces: Uint8Array(20 per piece, or empty for none),
+//           leaves: Uint8Array(32 per leaf of the segments that ask), control: Int32Array(2),
+//           threads) -> Promise<void>
+static napi_value js_hash_files(napi_env env, napi_callback_info info) {
+  size_t argc = 7, nums_len, sha1_len, leaves_len, control_len, pl, threads;
+  napi_value argv[7];
+  uint32_t npaths;
+  bool is_array;
+  void *nums_raw, *sha1_raw, *leaves_raw, *control_raw;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (engine == NONE) return fail(env, "sha1x8: this CPU has neither SHA-NI nor AVX2");
+  if (argc < 7 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[0], &npaths) != napi_ok ||
+      !typed_arg(env, argv[1], napi_float64_array, &nums_raw, &nums_len) || nums_len != (size_t)npaths * 5 || npaths == 0 ||
+      !size_arg(env, argv[2], &pl) || pl == 0 || !typed_arg(env, argv[3], napi_uint8_array, &sha1_raw, &sha1_len) ||
+      !typed_arg(env, argv[4], napi_uint8_array, &leaves_raw, &leaves_len) ||
+      !typed_arg(env, argv[5], napi_int32_array, &control_raw, &control_len) || control_len < 2 ||
+      !size_arg(env, argv[6], &threads) || threads < 1 || threads > HF_MAX_THREADS)
+    return fail(env, "hashFiles(paths: (string | null)[], segs: Float64Array(5 per path), pieceLength >= 1, pieces: Uint8Array, leaves: Uint8Array, control: Int32Array(2), threads: 1-64)");
+  const double *nums = (const double *)nums_raw;
+  hf_call *c = calloc(1, sizeof *c);
+  if (!c) return fail(env, "hashFiles: out of memory");
+  hf_layout *j = &c->job;
+  j->segs = calloc(npaths, sizeof *j->segs);
+  j->starts = calloc(npaths, sizeof *j->starts);
+  j->nsegs = npaths;
+  j->pl = pl;
+  j->control = (int32_t *)control_raw;
+  const char *bad = j->segs && j->starts ? NULL : "hashFiles: out of memory";
+  uint64_t nleaves = 0;
+  for (uint32_t i = 0; i < npaths && !bad; i++) {
+    hf_seg *g = &j->segs[i];
+    for (int k = 0; k < 3; k++) {
+      const double d = nums[5 * i + k];
+      if (!(d >= 0) || d > 9007199254740991.0 || d != (double)(uint64_t)d) bad = "hashFiles: segment numbers must be safe integers >= 0";
+    }
+    if (bad) break;
+    g->pos = (uint64_t)nums[5 * i]; g->len = (uint64_t)nums[5 * i + 1]; g->avail = (uint64_t)nums[5 * i + 2];
+    g->strict = nums[5 * i + 3] != 0;
+    g->leaves = nums[5 * i + 4] != 0;
+    g->leaf_at = nleaves;
+    if (g->leaves) nleaves += (g->len + HF_LEAF - 1) / HF_LEAF;
+    j->starts[i] = j->total;
+    j->total += g->len;
+    if (j->total > (1ull << 52)) { bad = "hashFiles: the layout is larger than 2^52 bytes"; break; }
+    napi_value p;
+    napi_valuetype t;
+    size_t plen;
+    if (napi_get_element(env, argv[0], i, &p) != napi_ok || napi_typeof(env, p, &t) != napi_ok) { bad = "hashFiles: bad path"; break; }
+    if (t == napi_null) continue;
+    if (t != napi_string || napi_get_value_string_utf8(env, p, NULL, 0, &plen) != napi_ok) { bad = "hashFiles: a path must be a string or null"; break; }
+    if (!(g->path = malloc(plen + 1))) { bad = "hashFiles: out of memory"; break; }
+    napi_get_value_string_utf8(env, p, g->path, plen + 1, &plen);
+    if (strlen(g->path) != plen) bad = "hashFiles: a path contains NUL";
+  }
+  j->pieces = bad ? 0 : (j->total + pl - 1) / pl;
+  if (!bad && j->total == 0) bad = "hashFiles: the layout is empty";
+  if (!bad && sha1_len != 0 && sha1_len != j->pieces * 20) bad = "hashFiles: pieces must hold 20 bytes per piece (or none)";
+  if (!bad && leaves_len != nleaves * 32) bad = "hashFiles: leaves must hold 32 bytes per leaf";
+  if (!bad && sha1_len == 0 && nleaves == 0) bad = "hashFiles: nothing to hash";
+  if (!bad && nleaves > 0 && pl % HF_LEAF != 0) bad = "hashFiles: leaves need a piece length that is a multiple of 16 KiB";
+  for (uint32_t i = 0; i < npaths && !bad; i++) {
+    if (j->segs[i].leaves && j->starts[i] % HF_LEAF != 0) bad = "hashFiles: a segment with leaves must start on a 16 KiB boundary";
+  }
+  j->sha1 = sha1_len ? (uint8_t *)sha1_raw : NULL;
+  j->leaves = (uint8_t *)leaves_raw;
+  for (int i = 0; i < 3 && !bad; i++) {
+    if (napi_create_reference(env, argv[3 + i], 1, &c->refs[i]) != napi_ok) bad = "hashFiles: could not hold the buffers";
+  }
+  if (bad) { hf_free(env, c); return fail(env, bad); }
+  napi_value promise, name;
+  napi_create_promise(env, &c->deferred, &promise);
+  napi_create_string_utf8(env, "tessera.hashFiles", NAPI_AUTO_LENGTH, &name);
+  // No more threads than groups of eight pieces.
+  const uint64_t groups = (j->pieces + LANES - 1) / LANES;
+  c->threads = (int)(threads < groups ? threads : groups);
+  if (napi_create_async_work(env, NULL, name, hf_execute, hf_complete, c, &c->work) != napi_ok || napi_queue_async_work(env, c->work) != napi_ok) {
+    // The promise is dropped unsettled with its job; the caller gets this exception instead.
+    hf_free(env, c);
+    return fail(env, "hashFiles: could not queue the work");
+  }
+  return promise;
+}
+
 static napi_value js_engine(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value v;
@@ -437,7 +449,7 @@ NAPI_MODULE_INIT() {
     {"engine", NULL, js_engine, NULL, NULL, NULL, napi_enumerable, NULL},
     {"useEngine", NULL, js_use_engine, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sha256Chunks", NULL, js_sha256_chunks, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"sha1Layout", NULL, js_sha1_layout, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"hashFiles", NULL, js_hash_files, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, 7, fns);
   return exports;
