@@ -32,7 +32,7 @@ class Writer {
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
   }
-  /** ASCII text (digits, 'i', 'e', ':', '-'). */
+  /** Text of chars below 256, one byte each (digits, 'i', 'e', ':', '-', latin1 keys). */
   ascii(s: string): void {
     this.reserve(s.length);
     for (let k = 0; k < s.length; k++) this.buf[this.len++] = s.charCodeAt(k);
@@ -47,16 +47,25 @@ class Writer {
     this.buf.set(b, this.len);
     this.len += b.length;
   }
+  /** A byte string given as one char per byte (latin1Key). */
+  latin1(k: string): void {
+    this.ascii(`${k.length}:`);
+    this.ascii(k);
+  }
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
+/**
+ * A dictionary key as one char per byte: decoded and keyOf() keys already are (every char < 256);
+ * a name given as plain text with wider chars becomes its UTF-8 bytes, as keyBytes() would. Then
+ * string order is byte order, and keys are written without a byte array each (5,000-file torrents
+ * spent ~20 ms allocating them).
+ */
+function latin1Key(k: string): string {
+  for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) > 0xff) return String.fromCharCode(...keyBytes(k));
+  return k;
 }
+
+const byKey = (a: [string, BEncodable], b: [string, BEncodable]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 function write(w: Writer, x: BEncodable): void {
   if (typeof x === 'number') {
@@ -73,20 +82,20 @@ function write(w: Writer, x: BEncodable): void {
     for (const e of x as readonly BEncodable[]) write(w, e);
     w.byte(0x65);
   } else {
-    const entries: [Uint8Array, BEncodable][] = [];
+    const entries: [string, BEncodable][] = [];
     if (x instanceof Map) {
-      for (const [k, e] of x as ReadonlyMap<string, BEncodable>) entries.push([keyBytes(k), e]);
+      for (const [k, e] of x as ReadonlyMap<string, BEncodable>) entries.push([latin1Key(k), e]);
     } else {
       const o = x as { readonly [k: string]: BEncodable | undefined };
       for (const k of Object.keys(o)) {
         const e = o[k];
-        if (e !== undefined) entries.push([keyBytes(k), e]);
+        if (e !== undefined) entries.push([latin1Key(k), e]);
       }
     }
-    entries.sort((a, b) => compareBytes(a[0], b[0]));
+    entries.sort(byKey);
     w.byte(0x64); // 'd'
     for (const [k, e] of entries) {
-      w.string(k);
+      w.latin1(k);
       write(w, e);
     }
     w.byte(0x65);
