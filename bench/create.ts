@@ -175,16 +175,16 @@ async function batchingBench(): Promise<void> {
 /**
  * Reading and hashing the file in this process, two alternating rounds, the faster kept: the
  * addon's threads over the whole layout in one call (v1 with the addon: create, verify), and
- * hash-worker jobs of each size (v2, hybrid, no addon).
+ * hash-worker jobs of each size (without the addon: node:crypto).
  */
 async function chunkBench(file: string): Promise<number> {
   const native = new HashPool({ threads: 2 });
-  const workers = new HashPool({ threads: 2, nativeThreads: 0 });
+  const workers = new HashPool({ threads: 2, sha1x8: null }); // the path without the addon
   try {
     await workers.ready();
     const sizes = [0.5, 2, 8, 16];
     const runs: Array<{ label: string; run: () => Promise<void>; rate: number }> = sizes.map((mib) => ({
-      label: `worker jobs of ${String(mib).padStart(4)} MiB${mib * 1024 * 1024 === DEFAULT_CHUNK ? ' (the default)' : ''}`,
+      label: `no addon: worker jobs of ${String(mib).padStart(4)} MiB${mib * 1024 * 1024 === DEFAULT_CHUNK ? ' (the default)' : ''}`,
       run: () => hashLayout(workers, [{ abs: file, length: SIZE }], { pieceLength: PIECE, sha1: true, chunkSize: mib * 1024 * 1024 }),
       rate: 0,
     }));

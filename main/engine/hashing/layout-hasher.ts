@@ -37,10 +37,9 @@ export interface LayoutHashOptions {
 
 export const BLOCK = 16384;
 /**
- * 8 MiB per job: each job opens its files, posts a message and waits its turn, which at 2 MiB cost
- * 10-15% of a 1 GiB run from the page cache (v1 with the addon: 299 vs 258 ms, the C program
- * doing the same preads on two threads 255 ms; v1 node:crypto, v2 and hybrid 2-4% better too).
- * bench/create.ts prints the job-size sweep.
+ * 8 MiB per worker job: each job opens its files, posts a message and waits its turn, which at
+ * 2 MiB cost 10-15% of a 1 GiB run from the page cache (measured when the workers also did v1
+ * with the addon: 299 vs 258 ms). bench/create.ts prints the job-size sweep.
  */
 export const DEFAULT_CHUNK = 8 * 1024 * 1024;
 
@@ -125,4 +124,37 @@ async function hashNatively(native: NativeReader, entries: readonly LayoutEntry[
   r.blocks.forEach((d, i) => {
     if (d && (entries[i] as LayoutEntry).length > 0) o.onBlocks?.(i, 0, d);
   });
+}
+
+/**
+ * Each entry's 16 KiB leaves as hashLayout hands them over (pass `onBlocks` to it): an entry's
+ * leaves given whole are kept as they are (the addon's path: no copy), parts are copied into place.
+ */
+export class LeafCollector {
+  readonly #leaves = new Map<number, Uint8Array>();
+
+  constructor(private readonly entries: readonly LayoutEntry[]) {}
+
+  readonly onBlocks = (entry: number, first: number, d: Uint8Array): void => {
+    const size = this.#size(entry);
+    if (first === 0 && d.length === size && !this.#leaves.has(entry)) {
+      this.#leaves.set(entry, d);
+      return;
+    }
+    this.get(entry).set(d, first * 32);
+  };
+
+  /** The entry's leaves, 32 bytes each; zeros for any never handed over. */
+  get(entry: number): Uint8Array {
+    let l = this.#leaves.get(entry);
+    if (!l) {
+      l = new Uint8Array(this.#size(entry));
+      this.#leaves.set(entry, l);
+    }
+    return l;
+  }
+
+  #size(entry: number): number {
+    return Math.ceil(((this.entries[entry] as LayoutEntry).length) / BLOCK) * 32;
+  }
 }

@@ -69,41 +69,7 @@ function readSpan(view, at, job, starts, a, b) {
     if (to > from) readInto(view, at + starts[i] + from - a, g, from, to);
   }
 }
-// The multi-buffer path (native: sha1x8.c, when built and this CPU has SHA-NI or AVX2): eight
-// whole pieces at a time, each lane reading the next X8_SLICE bytes of its piece into one
-// page-aligned buffer (8 x 128 KiB = 1 MiB, one core's L2 here) where they are hashed together.
-// Pieces left over (fewer than eight, or a short last one) go through createHash.
-const X8_SLICE = 131072;
 const x8state = new Uint8Array(160);
-let x8buf = new Uint8Array(0);
-function x8Group(out, at, pl, fill) {
-  const slice = Math.min(pl, X8_SLICE);
-  if (x8buf.length < 8 * slice) x8buf = pageAligned(8 * slice);
-  native.init(x8state);
-  for (let off = 0; off < pl; off += slice) {
-    const len = Math.min(slice, pl - off);
-    for (let lane = 0; lane < 8; lane++) fill(lane, off, len, lane * slice);
-    if (off + len < pl) native.update(x8state, x8buf, slice, len);
-    else out.set(native.final(x8state, x8buf, slice, len, pl), at);
-  }
-}
-function readHashX8(job, total, starts) {
-  const pl = job.pieceLength;
-  const n = Math.ceil(total / pl);
-  const out = new Uint8Array(n * 20);
-  const groups = Math.floor(Math.floor(total / pl) / 8);
-  for (let g = 0; g < groups; g++) {
-    const base = g * 8 * pl;
-    x8Group(out, g * 160, pl, (lane, off, len, at) => readSpan(x8buf, at, job, starts, base + lane * pl + off, base + lane * pl + off + len));
-  }
-  for (let k = groups * 8; k < n; k++) {
-    const a = k * pl, b = Math.min(total, a + pl);
-    if (buf.length < b - a) buf = pageAligned(b - a);
-    readSpan(buf, 0, job, starts, a, b);
-    out.set(createHash('sha1').update(buf.subarray(0, b - a)).digest(), k * 20);
-  }
-  return out;
-}
 // SHA-1 per pieceLength slice of data in memory: the eight lanes read the pieces in place.
 function sha1Pieces(d, pl) {
   const groups = native ? Math.floor(Math.floor(d.length / pl) / 8) : 0;
@@ -146,15 +112,11 @@ function readHash(job) {
       out.blocks = readLeaves(job);
       return out;
     }
-    if (native && total >= 8 * job.pieceLength && !job.segs.some((g) => g.blocks)) {
-      out.pieces = readHashX8(job, total, starts);
-      out.blocks = job.segs.map(() => null);
-      return out;
-    }
     if (buf.length < total) buf = pageAligned(total);
     if (native) {
-      // With the addon and v2 leaves wanted too (a hybrid): the whole chunk, then eight pieces
-      // per call, as sha1-pieces does.
+      // With the addon (which reads files on threads of its own when a job fits it:
+      // native-reader.ts; here, leaves off a 16 KiB boundary, or tests): the whole chunk, then
+      // eight pieces per call, as sha1-pieces does.
       readSpan(buf, 0, job, starts, 0, total);
       out.pieces = sha1Pieces(buf.subarray(0, total), job.pieceLength);
     } else {

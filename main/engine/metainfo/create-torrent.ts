@@ -1,7 +1,7 @@
 // Creates a .torrent (v1, v2 or hybrid) from a file or folder. The info dictionary is built in
 // the canonical encoding and parsed back with parseTorrent, so what we write is what we read.
 import { HashPool } from '../hashing/hash-pool.ts';
-import { hashLayout, type LayoutEntry } from '../hashing/layout-hasher.ts';
+import { hashLayout, LeafCollector, type LayoutEntry } from '../hashing/layout-hasher.ts';
 import { TesseraError } from '../errors.ts';
 import { keyOf, type BDict, type BValue } from '../bencode/decode.ts';
 import { bencode, dict, str } from '../bencode/encode.ts';
@@ -107,8 +107,7 @@ async function create(
   const layoutBytes = entries.reduce((s, e) => s + e.length, 0);
 
   const pieces = v1 ? new Uint8Array(Math.ceil(layoutBytes / pl) * 20) : undefined;
-  const blockHashes = new Map<number, Uint8Array>();
-  if (v2) for (const p of placed) if (p.file.length > 0) blockHashes.set(p.entry, new Uint8Array(Math.ceil(p.file.length / BLOCK) * 32));
+  const leaves = new LeafCollector(entries);
 
   await hashLayout(pool, entries, {
     pieceLength: pl,
@@ -117,7 +116,7 @@ async function create(
     ...(ctl.signal ? { signal: ctl.signal } : {}),
     onProgress: (done) => ctl.onProgress?.(done, layoutBytes),
     onPieces: (first, d) => pieces?.set(d, first * 20),
-    onBlocks: (entry, first, d) => blockHashes.get(entry)?.set(d, first * 32),
+    onBlocks: leaves.onBlocks,
   });
 
   const info = dict({
@@ -137,8 +136,8 @@ async function create(
     const tree: BDict = new Map();
     for (const p of placed) {
       const leaf = dict({ length: p.file.length });
-      const blocks = blockHashes.get(p.entry);
-      if (blocks) {
+      if (p.file.length > 0) {
+        const blocks = leaves.get(p.entry);
         const layer = p.file.length > pl ? pieceLayer(blocks, pl, fastPairs) : undefined;
         const root = layer ? rootFromLayer(layer, pl, fastPairs) : fileRoot(blocks, pl, fastPairs);
         leaf.set(keyOf('pieces root'), root);

@@ -3,9 +3,9 @@
 import { statSync } from 'node:fs';
 import { turnEvery } from './fs-turns.ts';
 import { HashPool } from '../hashing/hash-pool.ts';
-import { hashLayout, type LayoutEntry } from '../hashing/layout-hasher.ts';
+import { hashLayout, LeafCollector, type LayoutEntry } from '../hashing/layout-hasher.ts';
 import { TesseraError } from '../errors.ts';
-import { BLOCK, fileRoot, pieceLayer } from '../metainfo/merkle.ts';
+import { fileRoot, pieceLayer } from '../metainfo/merkle.ts';
 import { fastPairs } from '../hashing/native-sha1.ts';
 import { equalBytes, toHex } from '../metainfo/hex.ts';
 import type { Metainfo } from '../metainfo/types.ts';
@@ -112,8 +112,7 @@ async function verify(
   }
 
   const bad = new Set<number>();
-  const blocks = new Map<number, Uint8Array>();
-  if (!v1) for (const [i, e] of entryOf) if (meta.files[i]!.length > 0) blocks.set(e, new Uint8Array(Math.ceil(meta.files[i]!.length / BLOCK) * 32));
+  const leaves = new LeafCollector(entries);
   const total = entries.reduce((s, e) => s + e.length, 0);
   await hashLayout(pool, entries, {
     pieceLength: meta.pieceLength,
@@ -129,9 +128,9 @@ async function verify(
         for (let j = 0; j < 20; j++) if (a[j] !== b[j]) { bad.add(p); break; }
       }
     },
-    onBlocks: (entry, first, d) => blocks.get(entry)?.set(d, first * 32),
+    onBlocks: leaves.onBlocks,
   });
-  if (!v1) checkV2(meta, entryOf, blocks, bad);
+  if (!v1) checkV2(meta, entryOf, leaves, bad);
 
   const byIndex = new Map(reports.map((r) => [r.index, r]));
   for (const p of bad) {
@@ -157,12 +156,12 @@ async function verify(
 }
 
 /** v2-only: compare each file's piece hashes (from its leaves) with the piece layer or pieces root. */
-function checkV2(meta: Metainfo, entryOf: Map<number, number>, blocks: Map<number, Uint8Array>, bad: Set<number>): void {
+function checkV2(meta: Metainfo, entryOf: Map<number, number>, collected: LeafCollector, bad: Set<number>): void {
   const pl = meta.pieceLength;
   for (const [i, e] of entryOf) {
     const f = meta.files[i]!;
-    const leaves = blocks.get(e);
-    if (!leaves || !f.piecesRoot) continue;
+    if (f.length === 0 || !f.piecesRoot) continue;
+    const leaves = collected.get(e);
     const first = f.offset / pl;
     if (f.length <= pl) {
       if (!equalBytes(fileRoot(leaves, pl, fastPairs), f.piecesRoot)) bad.add(first);
