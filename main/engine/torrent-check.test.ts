@@ -73,14 +73,17 @@ function noExisting(store: FsStore): CheckStore {
   return { readPiece: (p) => store.readPiece(p), diskSegments: (f, n) => store.diskSegments(f, n) };
 }
 
+/** Runs `fn` with the default pool (the addon's threads when it is built) and with hash workers only. */
 async function withPool(fn: (dir: string, pool: HashPool) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-check-'));
-  const pool = new HashPool({ threads: 2 });
-  try {
-    await fn(dir, pool);
-  } finally {
-    await pool.close();
-    await rm(dir, { recursive: true, force: true });
+  for (const nativeThreads of [undefined, 0]) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tessera-check-'));
+    const pool = new HashPool(nativeThreads === undefined ? { threads: 2 } : { threads: 2, nativeThreads });
+    try {
+      await fn(dir, pool);
+    } finally {
+      await pool.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 }
 
@@ -172,12 +175,16 @@ for (const version of ['v2', 'hybrid'] as const) {
         const readHash = pool.readHash.bind(pool);
         let jobs = 0;
         pool.readHash = (...a: Parameters<HashPool['readHash']>) => { jobs++; return readHash(...a); };
+        // Read off this thread: by the addon's threads in one call, else by worker jobs.
+        const offThread = (): number => jobs + (pool.native?.calls ?? 0);
         try {
+          let before = offThread();
           const workers = await checkPieces(store, pool, meta.pieces, map, lengths, all, () => false, merkle);
-          assert.ok(jobs > 0, 'the workers read the pieces');
-          jobs = 0;
+          assert.ok(offThread() > before, 'the pieces were read off this thread');
+          if (pool.native) assert.equal(jobs, 0, 'in one call to the addon');
+          before = offThread();
           const here = await checkPieces(readHere(store, true), pool, meta.pieces, map, lengths, all, () => false, merkle);
-          assert.equal(jobs, 0, 'without diskSegments nothing goes to the workers as a read job');
+          assert.equal(offThread(), before, 'without diskSegments nothing is read off this thread');
           assert.equal(workers.hashed, here.hashed);
           return { workers: sorted(workers.good), here: sorted(here.good) };
         } finally {

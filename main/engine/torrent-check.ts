@@ -8,6 +8,7 @@
 // diskSegments (or when a run cannot be read) pieces are read here, one by one. A missing or short
 // file just means its pieces are not there.
 import type { HashPool, ReadSegment } from './hashing/hash-pool.ts';
+import type { NativeReader } from './hashing/native-reader.ts';
 import { DEFAULT_CHUNK } from './hashing/layout-hasher.ts';
 import type { PieceMap } from './storage/piece-map.ts';
 import { Bitfield } from './wire/bitfield.ts';
@@ -129,6 +130,14 @@ export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uin
     });
   };
   const inWorkers = store.diskSegments !== undefined && (merkle !== undefined || hashes !== undefined);
+  if (inWorkers && pool.native && candidates.length > 0) {
+    const done = await checkNatively(pool.native, store, map, candidates, hashes, merkle, aborted);
+    if (done) {
+      hashed += done.hashed;
+      good.push(...done.good);
+      return { good, hashed };
+    }
+  }
   const runLength = Math.max(merkle === undefined ? pool.sha1Batch : 1, Math.floor(RUN_BYTES / map.pieceLength));
   const runs = inWorkers ? consecutiveRuns(candidates, runLength) : candidates.map((p) => [p]);
   let next = 0;
@@ -142,6 +151,49 @@ export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uin
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   return { good, hashed };
+}
+
+/**
+ * With the addon: every candidate piece's segments end to end in one call on its threads
+ * (native-reader.ts), which hashes them with no hand-off to this thread between runs (1 GiB of
+ * v1: 0.42-0.46 s as one job per 8 MiB run, 0.29-0.33 s on the workers, ~0.25 s as one call).
+ * Each piece is a whole piece length of the layout but the torrent's last, so with the pieces in
+ * order the pieces of the call are the pieces checked. Null when a piece is not all on disk, the layout does not fit the
+ * addon, or the read fails: the caller then checks run by run.
+ */
+async function checkNatively(native: NativeReader, store: CheckStore, map: PieceMap, candidates: readonly number[],
+  hashes: Uint8Array | undefined, merkle: MerkleCheck | undefined, aborted: () => boolean): Promise<{ good: number[]; hashed: number } | null> {
+  // In order and once each: the short last piece, if there, must end the layout.
+  const pieces = [...new Set(candidates)].sort((a, b) => a - b);
+  const segs: ReadSegment[] = [];
+  const firstSeg: number[] = [];
+  const pl = map.pieceLength;
+  for (const run of consecutiveRuns(pieces, merkle ? 1 : Number.MAX_SAFE_INTEGER)) {
+    // v2 and hybrid: each piece on its own, so its data is its first segment and gets leaves.
+    const first = run[0] as number;
+    const own = await store.diskSegments?.(first, run.length).catch(() => null);
+    if (!own) return null;
+    firstSeg.push(segs.length);
+    for (const g of own) segs.push(merkle ? { ...g, blocks: g.path !== null } : g);
+    // A v2 piece that ends a file has no bytes for the rest of its length (the gap before the next
+    // file): zeros keep the next piece of the call at its boundary.
+    const length = Math.min(run.length * pl, map.totalLength - first * pl);
+    const got = own.reduce((t, g) => t + g.len, 0);
+    if (got < length) segs.push({ path: null, pos: 0, len: length - got, avail: 0, blocks: false, strict: false });
+  }
+  const sha1 = hashes !== undefined;
+  if (!native.fits(segs, pl, sha1)) return null;
+  const r = await native.hashSegments(segs, pl, { sha1, stop: aborted }).catch(() => null);
+  if (r === null || (sha1 && r.pieces?.length !== pieces.length * 20)) return null;
+  const good: number[] = [];
+  pieces.forEach((p, k) => {
+    if (hashes !== undefined) {
+      for (let i = 0; i < 20; i++) if (r.pieces?.[k * 20 + i] !== hashes[p * 20 + i]) return;
+    }
+    if (merkle && !merkle.leaves(p, r.blocks[firstSeg[k] as number] ?? new Uint8Array(0))) return;
+    good.push(p);
+  });
+  return { good, hashed: pieces.length };
 }
 
 /** Splits `pieces` into runs of consecutive indices, at most `max` long. */

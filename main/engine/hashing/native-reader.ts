@@ -17,6 +17,8 @@ export interface NativeHashOptions {
   /** Threads for this call (default: the reader's). */
   threads?: number;
   signal?: AbortSignal;
+  /** Polled every 100 ms: true stops the threads as an abort does. */
+  stop?: () => boolean;
   /** Bytes of the layout done so far, polled every 100 ms and once at the end. */
   onProgress?: (doneBytes: number) => void;
 }
@@ -86,7 +88,12 @@ export class NativeReader {
     const stop = (): void => { control[0] = 1; };
     o.signal?.addEventListener('abort', stop);
     const report = o.onProgress;
-    const timer = report ? setInterval(() => report(Math.min(total, (control[1] as number) * pieceLength)), 100) : null;
+    const poll = o.stop;
+    let stopped = false;
+    const timer = report || poll ? setInterval(() => {
+      if (poll?.()) { stopped = true; stop(); }
+      report?.(Math.min(total, (control[1] as number) * pieceLength));
+    }, 100) : null;
     this.calls++;
     try {
       await this.addon.hashFiles(segs.map((g) => g.path), nums, pieceLength, pieces, leaves, control, Math.max(1, o.threads ?? this.threads));
@@ -99,7 +106,7 @@ export class NativeReader {
       if (timer) clearInterval(timer);
       o.signal?.removeEventListener('abort', stop);
     }
-    if (o.signal?.aborted) throw new TesseraError('ABORTED', 'cancelled');
+    if (o.signal?.aborted || stopped) throw new TesseraError('ABORTED', 'cancelled');
     report?.(total);
     return {
       pieces: o.sha1 ? pieces : null,
