@@ -132,11 +132,7 @@ export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uin
   const inWorkers = store.diskSegments !== undefined && (merkle !== undefined || hashes !== undefined);
   if (inWorkers && pool.native && candidates.length > 0) {
     const done = await checkNatively(pool.native, store, map, candidates, hashes, merkle, aborted);
-    if (done) {
-      hashed += done.hashed;
-      good.push(...done.good);
-      return { good, hashed };
-    }
+    if (done) return done;
   }
   const runLength = Math.max(merkle === undefined ? pool.sha1Batch : 1, Math.floor(RUN_BYTES / map.pieceLength));
   const runs = inWorkers ? consecutiveRuns(candidates, runLength) : candidates.map((p) => [p]);

@@ -174,7 +174,7 @@ export function formatInfo(j: InfoJson): string {
   out.push(`Trackers:${j.trackers.length ? '' : '      (none)'}`);
   j.trackers.forEach((t, i) => out.push(`  tier ${i}: ${t.join(', ')}`));
   if (j.webSeeds.length) { out.push('Web seeds:'); for (const w of j.webSeeds) out.push(`  ${w}`); }
-  if (j.source === 'torrent') { out.push(`Files (${j.files.length}):`); out.push(...fileTree(j.files)); }
+  if (j.source === 'torrent') { out.push(`Files (${j.files.length}):`); for (const line of fileTree(j.files)) out.push(line); } // no spread: 100,000s of lines overflow the call's arguments
   out.push(`Magnet:        ${j.magnet}`);
   return out.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@
 // toString(), so it mis-orders non-ASCII file names and the binary 'piece layers' keys; it stays
 // the oracle for ASCII data in the tests.)
 import { TesseraError } from '../errors.ts';
-import { keyBytes, keyOf, type BDict, type BValue } from './decode.ts';
+import { keyOf, type BDict, type BValue } from './decode.ts';
 
 /**
  * What bencode() takes: every decoded BValue, plus JS strings (encoded as UTF-8 byte strings) and
@@ -61,7 +61,7 @@ class Writer {
  * spent ~20 ms allocating them).
  */
 function latin1Key(k: string): string {
-  for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) > 0xff) return String.fromCharCode(...keyBytes(k));
+  for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) > 0xff) return keyOf(k); // its UTF-8 bytes, as keyBytes() gives them
   return k;
 }
 

@@ -1,0 +1,17 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatInfo, type InfoJson } from './info.ts';
+
+test('formatInfo: a torrent of 300,000 files prints its whole tree (no argument-list overflow)', () => {
+  const files = Array.from({ length: 300_000 }, (_, i) => ({ path: `d${i % 100}/f${i}`, size: i }));
+  const j: InfoJson = {
+    schema: 'tessera.info/1', source: 'torrent', name: 'big', version: 'v1', infoHashV1: '00'.repeat(20), infoHashV2: null,
+    pieceLength: 16384, pieceCount: 1, totalSize: 1, private: false, source_tag: null, comment: null, creationDate: null,
+    creationDateUnix: null, createdBy: null, trackers: [], webSeeds: [], files, magnet: 'magnet:?xt=urn:btih:' + '00'.repeat(20),
+  };
+  const lines = formatInfo(j).trimEnd().split('\n');
+  assert.ok(lines.includes('Files (300000):'));
+  assert.equal(lines.filter((l) => /f\d+ {2}\(/.test(l)).length, 300_000, 'one line per file');
+  assert.equal(lines.filter((l) => /d\d+\/ {2}\(/.test(l)).length, 100, 'one line per folder');
+  assert.match(lines.at(-1)!, /^Magnet: /);
+});
