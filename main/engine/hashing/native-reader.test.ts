@@ -180,6 +180,13 @@ test('hash pool on the addon: progress, abort, v2 jobs off the workers, and read
     const aborted = new AbortController();
     aborted.abort();
     await assert.rejects(native.hashSegments([seg], 65536, { sha1: true, signal: aborted.signal }), (e: unknown) => e instanceof TesseraError && e.code === 'ABORTED');
+    // A polled stop (a torrent stopped while its data is checked) ends a long call before its end:
+    // 64 GiB of zeros would take the threads ~15 s.
+    const zeros = { path: null, pos: 0, len: 64 * 2 ** 30, avail: 0, blocks: false, strict: false };
+    const progressed: number[] = [];
+    await assert.rejects(native.hashSegments([zeros], 2 ** 20, { sha1: true, stop: () => progressed.length > 0, onProgress: (b) => progressed.push(b) }),
+      (e: unknown) => e instanceof TesseraError && e.code === 'ABORTED');
+    assert.ok((progressed.at(-1) as number) < zeros.len);
     const before = native.calls;
     const r = await pool.readHash([seg], 65536, true);
     assert.equal(hex(r.pieces!), hex(d.pieces!));
