@@ -14,7 +14,9 @@ export interface LayoutEntry {
   abs: string | null;
   /** Bytes this entry occupies in the layout. */
   length: number;
-  /** Bytes actually present on disk (verify: a short or missing file reads as zeros past this). */
+  /** Where the entry starts in its file (a part of a file; default 0). */
+  offset?: number;
+  /** Bytes actually present on disk from the entry's start (verify: a short or missing file reads as zeros past this). */
   available?: number;
   /** Compute v2 block hashes for this entry. */
   blocks?: boolean;
@@ -32,6 +34,7 @@ export interface LayoutHashOptions {
   /** Called as chunks finish hashing, with the layout bytes done so far (not in order). */
   onProgress?: (doneBytes: number) => void;
   onPieces?: (firstPiece: number, digests: Uint8Array) => void;
+  /** Leaves of an entry, `firstBlock` counted from the entry's start. */
   onBlocks?: (entryIndex: number, firstBlock: number, digests: Uint8Array) => void;
 }
 
@@ -82,14 +85,15 @@ export async function hashLayout(pool: HashPool, entries: readonly LayoutEntry[]
         if (b <= a) continue;
         const off = a - (starts[i] as number);
         const avail = e.abs === null ? 0 : Math.max(0, Math.min(b - a, (e.available ?? e.length) - off));
-        segs.push({ path: avail > 0 ? e.abs : null, pos: off, len: b - a, avail, blocks: e.blocks === true, strict: e.available === undefined });
+        segs.push({ path: avail > 0 ? e.abs : null, pos: (e.offset ?? 0) + off, len: b - a, avail, blocks: e.blocks === true, strict: e.available === undefined });
         segEntry.push(i);
       }
       const first = pos / pl;
       const p: Promise<void> = pool.readHash(segs, pl, o.sha1).then((r) => {
         if (r.pieces) o.onPieces?.(first, r.pieces);
         r.blocks.forEach((d, k) => {
-          if (d) o.onBlocks?.(segEntry[k] as number, (segs[k] as ReadSegment).pos / BLOCK, d);
+          const e = segEntry[k] as number;
+          if (d) o.onBlocks?.(e, ((segs[k] as ReadSegment).pos - ((entries[e] as LayoutEntry).offset ?? 0)) / BLOCK, d);
         });
         done += len;
         o.onProgress?.(done);
@@ -109,7 +113,7 @@ export async function hashLayout(pool: HashPool, entries: readonly LayoutEntry[]
 /** A whole entry as a read segment. */
 function segmentOf(e: LayoutEntry): ReadSegment {
   const avail = e.abs === null ? 0 : Math.min(e.length, e.available ?? e.length);
-  return { path: avail > 0 ? e.abs : null, pos: 0, len: e.length, avail, blocks: e.blocks === true, strict: e.available === undefined };
+  return { path: avail > 0 ? e.abs : null, pos: e.offset ?? 0, len: e.length, avail, blocks: e.blocks === true, strict: e.available === undefined };
 }
 
 /** With the addon: one call reads and hashes the whole layout on its threads (native-reader.ts). */
@@ -141,7 +145,9 @@ export class LeafCollector {
       this.#leaves.set(entry, d);
       return;
     }
-    this.get(entry).set(d, first * 32);
+    // Leaves past the collector's size (verify keeps a prefix of a file) are not wanted.
+    const room = Math.max(0, size - first * 32);
+    if (room > 0) this.get(entry).set(d.length > room ? d.subarray(0, room) : d, first * 32);
   };
 
   /** The entry's leaves, 32 bytes each; zeros for any never handed over. */

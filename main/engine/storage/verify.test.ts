@@ -4,7 +4,8 @@ import { mkdtemp, mkdir, rm, writeFile, open, truncate, unlink } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTorrent } from '../metainfo/create-torrent.ts';
-import { verifyData, pieceMapOf } from './verify.ts';
+import { clipLayout, rangesWithData, verifyData, pieceMapOf } from './verify.ts';
+import type { Metainfo } from '../metainfo/types.ts';
 
 async function flip(file: string, at: number): Promise<void> {
   const fh = await open(file, 'r+');
@@ -71,6 +72,89 @@ test('single-file torrent verifies the file directly under the folder, and repor
     const r = await verifyData(meta, dir, { onProgress: (d, t) => { assert.ok(d >= last && d <= t); last = d; } });
     assert.equal(r.ok, true);
     assert.equal(last, 40_000);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('rangesWithData: whole pieces holding bytes on disk, merged; clipLayout cuts entries at those bounds', () => {
+  const pl = 100;
+  const entries = [
+    { abs: '/a', length: 250, available: 250 }, // pieces 0-2
+    { abs: null, length: 30 }, // a pad: never data
+    { abs: null, length: 400, available: 0 }, // missing: 280-680
+    { abs: '/b', length: 300, available: 120 }, // 680-980, 120 bytes on disk: pieces 6-7
+    { abs: '/c', length: 0, available: 0 },
+    { abs: '/d', length: 50, available: 50 }, // 980-1030: pieces 9-10
+  ];
+  // b.bin's bytes 800-980 are not on disk: piece 8 holds nothing there and is never read.
+  assert.deepEqual(rangesWithData(entries, pl, 1030), [[0, 300], [600, 800], [900, 1030]]);
+  const cut = clipLayout(entries, 600, 800);
+  assert.deepEqual(cut.entries, [
+    { abs: null, length: 80, offset: 320, available: 0 },
+    { abs: '/b', length: 120, offset: 0, available: 120 },
+  ]);
+  assert.deepEqual(cut.from, [{ entry: 2, offset: 320 }, { entry: 3, offset: 0 }]);
+  const tail = clipLayout(entries, 900, 1030);
+  assert.deepEqual(tail.entries, [
+    { abs: '/b', length: 80, offset: 220, available: 0 },
+    { abs: '/c', length: 0, offset: 0, available: 0 },
+    { abs: '/d', length: 50, offset: 0, available: 50 },
+  ]);
+  assert.deepEqual(tail.from.map((f) => f.entry), [3, 4, 5]);
+  assert.deepEqual(clipLayout(entries, 100, 200).entries, [{ abs: '/a', length: 100, offset: 100, available: 100 }]);
+});
+
+for (const version of ['v1', 'v2', 'hybrid'] as const) {
+  test(`${version}: a partial download verifies what is there; pieces with nothing on disk are bad without being read`, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tessera-verify-'));
+    try {
+      const src = path.join(dir, 'data');
+      await mkdir(src);
+      for (const [name, size] of [['a.bin', 70_000], ['b.bin', 90_000], ['c.bin', 40_000]] as const) {
+        await writeFile(path.join(src, name), new Uint8Array(size).map((_, i) => (i * 13 + size) & 0xff));
+      }
+      const { meta } = await createTorrent(src, { version, pieceLength: 16384, creationDate: null });
+      await unlink(path.join(src, 'b.bin'));
+      await truncate(path.join(src, 'c.bin'), 20_000); // the first 20,000 bytes still there
+      const r = await verifyData(meta, dir);
+      const map = pieceMapOf(meta);
+      const fileOf = (name: string): number => meta.files.findIndex((f) => f.path.join('/') === name);
+      const touches = (p: number, name: string): boolean => map.spans(p).some((sp) => sp.fileIndex === fileOf(name) && sp.length > 0);
+      const c = meta.files[fileOf('c.bin')]!;
+      // Every piece touching b.bin is bad, a.bin's own pieces are good; in c.bin, the piece
+      // holding bytes 16384-20000 (zeros after) and everything after are bad, its first piece good.
+      for (let p = 0; p < meta.pieceCount; p++) {
+        const inC = touches(p, 'c.bin');
+        const expectBad = touches(p, 'b.bin') || (inC && p * 16384 + 16384 > c.offset + 16384);
+        assert.equal(r.badPieces.includes(p), expectBad, `piece ${p}`);
+      }
+      assert.deepEqual(r.files.map((f) => [f.path.join('/'), f.status]).filter(([n]) => !String(n).startsWith('.pad')),
+        [['a.bin', version === 'v1' ? 'bad' : 'ok'], ['b.bin', 'missing'], ['c.bin', 'wrong-size']]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('a torrent claiming a terabyte that is not on disk: every piece bad at once, nothing read or held for it', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-verify-'));
+  try {
+    const pl = 4 * 1024 * 1024;
+    const length = 2 ** 40;
+    const pieces = length / pl; // 262,144
+    for (const version of ['v1', 'v2'] as const) {
+      // Hashing a terabyte of zeros would take minutes, and a v2 file's leaves would need 2 GiB.
+      const meta: Metainfo = {
+        version, name: 'huge.bin', pieceLength: pl, pieceCount: pieces, multiFile: false, private: false,
+        files: [{ path: ['huge.bin'], length, offset: 0, padding: false, ...(version === 'v2' ? { piecesRoot: new Uint8Array(32).fill(1) } : {}) }],
+        ...(version === 'v1' ? { pieces: new Uint8Array(pieces * 20) } : { pieceLayers: new Map() }),
+      } as unknown as Metainfo;
+      const r = await verifyData(meta, dir);
+      assert.equal(r.files[0]!.status, 'missing');
+      assert.equal(r.badPieces.length, pieces);
+      assert.equal(r.goodPieces, 0);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

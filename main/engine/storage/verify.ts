@@ -5,7 +5,7 @@ import { turnEvery } from './fs-turns.ts';
 import { HashPool } from '../hashing/hash-pool.ts';
 import { hashLayout, LeafCollector, type LayoutEntry } from '../hashing/layout-hasher.ts';
 import { TesseraError } from '../errors.ts';
-import { fileRoot, pieceLayer } from '../metainfo/merkle.ts';
+import { BLOCK, fileRoot, pieceLayer } from '../metainfo/merkle.ts';
 import { fastPairs } from '../hashing/native-sha1.ts';
 import { equalBytes, toHex } from '../metainfo/hex.ts';
 import type { Metainfo } from '../metainfo/types.ts';
@@ -112,25 +112,41 @@ async function verify(
   }
 
   const bad = new Set<number>();
-  const leaves = new LeafCollector(entries);
-  const total = entries.reduce((s, e) => s + e.length, 0);
-  await hashLayout(pool, entries, {
-    pieceLength: meta.pieceLength,
-    sha1: v1,
-    ...(ctl.signal ? { signal: ctl.signal } : {}),
-    onProgress: (done) => ctl.onProgress?.(done, total),
-    onPieces: (first, d) => {
-      const want = meta.pieces as Uint8Array;
-      for (let k = 0; k * 20 < d.length; k++) {
-        const p = first + k;
-        const a = d.subarray(k * 20, k * 20 + 20);
-        const b = want.subarray(p * 20, p * 20 + 20);
-        for (let j = 0; j < 20; j++) if (a[j] !== b[j]) { bad.add(p); break; }
-      }
-    },
-    onBlocks: leaves.onBlocks,
-  });
-  if (!v1) checkV2(meta, entryOf, leaves, bad);
+  const pl = meta.pieceLength;
+  const total = entries.reduce((t, e) => t + e.length, 0);
+  // Only whole pieces that hold bytes present on disk are read and hashed; every other piece is
+  // bad without reading zeros for it (a partial download, or a torrent claiming more than exists).
+  const ranges = rangesWithData(entries, pl, total);
+  // v2: a file's leaves cover the pieces hashed, a prefix of the file (its bytes on disk, rounded up to whole pieces).
+  const leaves = new LeafCollector(entries.map((e) => ({ ...e, length: hashedPrefix(e, pl) })));
+  let next = 0; // first piece not yet accounted for
+  for (const [a, b] of ranges) {
+    for (; next < a / pl; next++) bad.add(next);
+    const part = clipLayout(entries, a, b);
+    await hashLayout(pool, part.entries, {
+      pieceLength: pl,
+      sha1: v1,
+      ...(ctl.signal ? { signal: ctl.signal } : {}),
+      onProgress: (done) => ctl.onProgress?.(a + done, total),
+      onPieces: (first, d) => {
+        const want = meta.pieces as Uint8Array;
+        for (let k = 0; k * 20 < d.length; k++) {
+          const p = a / pl + first + k;
+          const got = d.subarray(k * 20, k * 20 + 20);
+          const exp = want.subarray(p * 20, p * 20 + 20);
+          for (let j = 0; j < 20; j++) if (got[j] !== exp[j]) { bad.add(p); break; }
+        }
+      },
+      onBlocks: (sub, first, d) => {
+        const from = part.from[sub] as { entry: number; offset: number };
+        leaves.onBlocks(from.entry, from.offset / BLOCK + first, d);
+      },
+    });
+    next = Math.ceil(b / pl);
+  }
+  for (; next < Math.ceil(total / pl); next++) bad.add(next);
+  ctl.onProgress?.(total, total);
+  if (!v1) checkV2(meta, entryOf, entries, leaves, bad);
 
   const byIndex = new Map(reports.map((r) => [r.index, r]));
   for (const p of bad) {
@@ -155,22 +171,76 @@ async function verify(
   };
 }
 
-/** v2-only: compare each file's piece hashes (from its leaves) with the piece layer or pieces root. */
-function checkV2(meta: Metainfo, entryOf: Map<number, number>, collected: LeafCollector, bad: Set<number>): void {
+/** v2-only: compare each file's hashed pieces (from its leaves) with the piece layer or pieces root; the rest were never read and are bad. */
+function checkV2(meta: Metainfo, entryOf: Map<number, number>, entries: readonly LayoutEntry[], collected: LeafCollector, bad: Set<number>): void {
   const pl = meta.pieceLength;
   for (const [i, e] of entryOf) {
     const f = meta.files[i]!;
     if (f.length === 0 || !f.piecesRoot) continue;
-    const leaves = collected.get(e);
     const first = f.offset / pl;
+    const pieces = Math.ceil(f.length / pl);
+    const hashed = Math.ceil(hashedPrefix(entries[e] as LayoutEntry, pl) / pl);
+    for (let k = hashed; k < pieces; k++) bad.add(first + k);
+    if (hashed === 0) continue;
+    const leaves = collected.get(e);
     if (f.length <= pl) {
       if (!equalBytes(fileRoot(leaves, pl, fastPairs), f.piecesRoot)) bad.add(first);
       continue;
     }
     const want = meta.pieceLayers?.get(toHex(f.piecesRoot));
     const got = pieceLayer(leaves, pl, fastPairs);
-    for (let k = 0; k * 32 < got.length; k++) {
+    for (let k = 0; k < hashed; k++) {
       if (!want || !equalBytes(got.subarray(k * 32, k * 32 + 32), want.subarray(k * 32, k * 32 + 32))) bad.add(first + k);
     }
   }
+}
+
+/** Bytes of an entry that verify reads: its bytes on disk rounded up to whole pieces (all of it when that reaches its end). */
+function hashedPrefix(e: LayoutEntry, pl: number): number {
+  const have = e.abs === null ? 0 : Math.min(e.length, e.available ?? e.length);
+  return have === 0 ? 0 : Math.min(e.length, Math.ceil(have / pl) * pl);
+}
+
+/**
+ * The layout's byte ranges to hash, as [start, end) on piece boundaries: the whole pieces that
+ * hold some entry's bytes on disk, merged. v2 files start on piece boundaries, so a v2 file's range
+ * is the same prefix hashedPrefix() gives.
+ */
+export function rangesWithData(entries: readonly LayoutEntry[], pl: number, total: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let at = 0;
+  for (const e of entries) {
+    const have = e.abs === null ? 0 : Math.min(e.length, e.available ?? e.length);
+    if (have > 0) {
+      const a = Math.floor(at / pl) * pl;
+      const b = Math.min(total, Math.ceil((at + have) / pl) * pl);
+      const last = out[out.length - 1];
+      if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+      else out.push([a, b]);
+    }
+    at += e.length;
+  }
+  return out;
+}
+
+/** The layout's bytes [a, b) as entries of their own, each with the entry and offset it comes from. */
+export function clipLayout(entries: readonly LayoutEntry[], a: number, b: number): { entries: LayoutEntry[]; from: Array<{ entry: number; offset: number }> } {
+  const out: LayoutEntry[] = [];
+  const from: Array<{ entry: number; offset: number }> = [];
+  let at = 0;
+  for (const [i, e] of entries.entries()) {
+    const s = Math.max(a, at);
+    const t = Math.min(b, at + e.length);
+    if (t > s || (e.length === 0 && at >= a && at < b)) {
+      const offset = s - at;
+      const part: LayoutEntry = { abs: e.abs, length: Math.max(0, t - s), offset: (e.offset ?? 0) + offset };
+      if (e.available !== undefined) part.available = Math.max(0, Math.min(t - s, e.available - offset));
+      if (e.blocks) part.blocks = true;
+      out.push(part);
+      from.push({ entry: i, offset });
+    }
+    at += e.length;
+    if (at >= b) break;
+  }
+  return { entries: out, from };
 }
