@@ -6,7 +6,8 @@
 // 0.41-0.51 s instead of 0.72-1.44 s). Pieces checked against BEP 52 merkle trees too: the workers
 // return their 16 KiB leaf hashes and only each piece's small tree is built here. Without
 // diskSegments (or when a run cannot be read) pieces are read here, one by one. A missing or short
-// file just means its pieces are not there.
+// file just means its pieces are not there. With the addon, all of it is one call on the addon's
+// threads instead (checkNatively).
 import type { HashPool, ReadSegment } from './hashing/hash-pool.ts';
 import type { NativeReader } from './hashing/native-reader.ts';
 import { DEFAULT_CHUNK } from './hashing/layout-hasher.ts';
@@ -154,8 +155,8 @@ export async function checkPieces(store: CheckStore, pool: HashPool, hashes: Uin
  * (native-reader.ts), which hashes them with no hand-off to this thread between runs (1 GiB of
  * v1: 0.42-0.46 s as one job per 8 MiB run, 0.29-0.33 s on the workers, ~0.25 s as one call).
  * Each piece is a whole piece length of the layout but the torrent's last, so with the pieces in
- * order the pieces of the call are the pieces checked. Null when a piece is not all on disk, the layout does not fit the
- * addon, or the read fails: the caller then checks run by run.
+ * order the pieces of the call are the pieces checked. Null when a piece is not all on disk, the
+ * layout does not fit the addon, or the read fails: the caller then checks run by run.
  */
 async function checkNatively(native: NativeReader, store: CheckStore, map: PieceMap, candidates: readonly number[],
   hashes: Uint8Array | undefined, merkle: MerkleCheck | undefined, aborted: () => boolean): Promise<{ good: number[]; hashed: number } | null> {

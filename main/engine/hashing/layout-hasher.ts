@@ -50,12 +50,12 @@ export async function hashLayout(pool: HashPool, entries: readonly LayoutEntry[]
   const pl = o.pieceLength;
   const wantBlocks = entries.some((e) => e.blocks);
   if (wantBlocks && pl % BLOCK !== 0) throw new TesseraError('BAD_ARGUMENT', 'v2 piece length must be a multiple of 16 KiB');
-  // At least as many whole pieces per job as the pool hashes at once (v1 only: a hybrid's SHA-256
-  // leaves need the whole chunk in memory).
   if (pool.native) {
     const segs = entries.map(segmentOf);
     if (pool.native.fits(segs, pl, o.sha1)) return hashNatively(pool.native, entries, segs, o);
   }
+  // At least as many whole pieces per job as the pool hashes at once (v1 only: a hybrid's SHA-256
+  // leaves need the whole chunk in memory).
   const batch = o.sha1 && !wantBlocks ? pool.sha1Batch : 1;
   const chunk = Math.max(batch, Math.floor((o.chunkSize ?? DEFAULT_CHUNK) / pl)) * pl;
   const depth = Math.max(2, o.depth ?? pool.lanes * 3);
