@@ -15,3 +15,17 @@ test('formatInfo: a torrent of 300,000 files prints its whole tree (no argument-
   assert.equal(lines.filter((l) => /d\d+\/ {2}\(/.test(l)).length, 100, 'one line per folder');
   assert.match(lines.at(-1)!, /^Magnet: /);
 });
+
+test('formatInfo: a path of 50,000 components (a hostile torrent) is listed whole, beside a normal tree', () => {
+  const deepPath = Array.from({ length: 50_000 }, () => 'abcdefghijklmnopqrst').join('/');
+  const files = [{ path: 'a/b.txt', size: 3 }, { path: deepPath, size: 5 }, { path: 'c.txt', size: 7 }];
+  const j: InfoJson = {
+    schema: 'tessera.info/1', source: 'torrent', name: 'deep', version: 'v1', infoHashV1: '00'.repeat(20), infoHashV2: null,
+    pieceLength: 16384, pieceCount: 1, totalSize: 15, private: false, source_tag: null, comment: null, creationDate: null,
+    creationDateUnix: null, createdBy: null, trackers: [], webSeeds: [], files, magnet: 'magnet:?xt=urn:btih:' + '00'.repeat(20),
+  };
+  const lines = formatInfo(j).trimEnd().split('\n');
+  const at = lines.indexOf('Files (3):');
+  assert.deepEqual(lines.slice(at + 1, at + 4), ['  ├─ a/  (3 B)', '  │  └─ b.txt  (3 B)', '  └─ c.txt  (7 B)']);
+  assert.equal(lines[at + 4], `  ${deepPath}  (5 B)`);
+});

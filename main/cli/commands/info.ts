@@ -127,12 +127,17 @@ export async function readTorrentFile(file: string): Promise<Metainfo> {
 
 interface TreeNode { size: number; children: Map<string, TreeNode>; file: boolean }
 
+/** Deeper paths are listed whole, one line each, after the tree: an indented line per level would grow with the square of the depth. */
+const MAX_TREE_DEPTH = 32;
+
 function fileTree(files: InfoJson['files']): string[] {
   const root: TreeNode = { size: 0, children: new Map(), file: false };
+  const deep: InfoJson['files'] = [];
   for (const f of files) {
     let node = root;
-    node.size += f.size;
     const parts = f.path.split('/');
+    if (parts.length > MAX_TREE_DEPTH) { deep.push(f); continue; }
+    node.size += f.size;
     parts.forEach((p, i) => {
       let next = node.children.get(p);
       if (!next) { next = { size: 0, children: new Map(), file: i === parts.length - 1 }; node.children.set(p, next); }
@@ -140,16 +145,19 @@ function fileTree(files: InfoJson['files']): string[] {
       node = next;
     });
   }
+  // Depth-first with a stack of its own: a path of tens of thousands of components (a hostile
+  // torrent) would overflow the call stack as recursion.
   const lines: string[] = [];
-  const walk = (n: TreeNode, prefix: string): void => {
-    const kids = [...n.children];
-    kids.forEach(([name, c], i) => {
-      const last = i === kids.length - 1;
-      lines.push(`${prefix}${last ? '└─ ' : '├─ '}${name}${c.file ? '' : '/'}  (${formatBytes(c.size)})`);
-      walk(c, prefix + (last ? '   ' : '│  '));
-    });
-  };
-  walk(root, '  ');
+  const stack: Array<{ kids: Array<[string, TreeNode]>; next: number; prefix: string }> = [{ kids: [...root.children], next: 0, prefix: '  ' }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as (typeof stack)[number];
+    if (top.next >= top.kids.length) { stack.pop(); continue; }
+    const [name, c] = top.kids[top.next++] as [string, TreeNode];
+    const last = top.next === top.kids.length;
+    lines.push(`${top.prefix}${last ? '└─ ' : '├─ '}${name}${c.file ? '' : '/'}  (${formatBytes(c.size)})`);
+    if (c.children.size > 0) stack.push({ kids: [...c.children], next: 0, prefix: top.prefix + (last ? '   ' : '│  ') });
+  }
+  for (const f of deep) lines.push(`  ${f.path}  (${formatBytes(f.size)})`);
   return lines;
 }
 
