@@ -126,6 +126,7 @@ export class TorrentConnections {
     conn.on('batch', () => { if (registered && t.status === 'downloading') fillRequests(parts.wire, peer, Date.now()); });
     conn.on('close', () => {
       parts.limits.release();
+      const handshook = registered;
       if (registered) {
         registered = false;
         failAll(parts.wire, peer);
@@ -133,9 +134,10 @@ export class TorrentConnections {
         t.picker.onPeerGone(peer.key);
         t.picker.availability.removePeer(peer.has);
         t.peers.delete(peer.key);
-        this.dialer.disconnected(conn.ip, conn.port);
         if (!peer.amChoking) t.chokerTick(Date.now());
       }
+      // Before or after the handshake: the address may be dialed again (dialer.disconnected).
+      this.dialer.disconnected(conn.ip, conn.port, handshook);
       this.dialer.pump();
     });
     conn.start();

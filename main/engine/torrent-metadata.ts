@@ -142,7 +142,9 @@ export class MetadataFetcher extends EventEmitter<FetcherEvents> {
     });
     const f: Fetching = { conn, source, utMetadata: 0, size: undefined, assembler: undefined, outstanding: new Map() };
     this.#peers.add(f);
+    let handshook = false;
     conn.on('handshake', (h) => {
+      handshook = true;
       if (toHex(h.peerId) === toHex(this.#deps.peerId)) return conn.close('connected to ourselves');
       if (!h.extended) return conn.close('no extension protocol: cannot fetch metadata');
       // BEP 6: with the fast extension, the first message must say what we have (nothing yet).
@@ -162,7 +164,7 @@ export class MetadataFetcher extends EventEmitter<FetcherEvents> {
     conn.on('close', () => {
       this.#deps.limits.release();
       this.#peers.delete(f);
-      this.dialer.disconnected(conn.ip, conn.port);
+      this.dialer.disconnected(conn.ip, conn.port, handshook);
       this.#startFetchers();
       this.dialer.pump();
     });

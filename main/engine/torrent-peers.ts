@@ -68,12 +68,30 @@ export class PeerDialer {
     this.pump();
   }
 
-  disconnected(host: string, port: number): void {
+  /**
+   * A connection to this address closed. `handshook`: it got past the BitTorrent handshake, so the
+   * address is worth a new dial after RETRY_BASE_MS; a connection that closed before (a peer that
+   * refuses plaintext after our MSE handshake timed out, or hangs up at once) counts as a failed
+   * dial and backs off as one. Either way the address is dialed again: one that stayed "connected"
+   * after an early close was never dialed again.
+   */
+  disconnected(host: string, port: number, handshook = true): void {
     const c = this.#candidates.get(`${host}:${port}`);
-    if (c !== undefined) {
-      c.connected = false;
+    if (c === undefined) return;
+    c.connected = false;
+    if (handshook) {
+      c.failures = 0;
       c.notBefore = Date.now() + RETRY_BASE_MS;
+    } else {
+      this.#failed(c);
     }
+  }
+
+  #failed(c: Candidate): void {
+    c.connected = false;
+    c.failures++;
+    c.notBefore = Date.now() + RETRY_BASE_MS * 2 ** Math.min(c.failures, 6);
+    if (c.failures > 8) this.#candidates.delete(`${c.host}:${c.port}`);
   }
 
   /** Start dials while the torrent wants peers and the session has room. */
@@ -95,14 +113,12 @@ export class PeerDialer {
     this.#connect(c).then((socket) => {
       this.#dialing--;
       if (this.#closed) { socket.destroy(); return; }
-      c.failures = 0;
+      // Failures are forgiven once the connection gets past the handshake (disconnected()), not
+      // here: a peer that accepts and hangs up each time keeps backing off.
       this.#hooks.connected(socket, c.source);
     }, () => {
       this.#dialing--;
-      c.connected = false;
-      c.failures++;
-      c.notBefore = Date.now() + RETRY_BASE_MS * 2 ** Math.min(c.failures, 6);
-      if (c.failures > 8) this.#candidates.delete(`${c.host}:${c.port}`);
+      this.#failed(c);
     });
   }
 
