@@ -5,17 +5,18 @@
 // back to compiling the TypeScript through tsx when esbuild is missing or the build fails.
 // `serve` always runs through tsx: it locates the renderer and the engine worker relative to its
 // own source file.
-import { pathToFileURL } from 'node:url';
 
-async function compiledEntry() {
+/** Returns a function that runs the compiled CLI, or null to use tsx. */
+async function compiledCli() {
   if (process.argv[2] === 'serve' || process.env.TESSERA_CLI_TSX === '1') return null;
   try {
-    const { freshBundle, buildBundle, pruneBundles } = await import('../scripts/cli-bundle.mjs');
-    const fresh = freshBundle(process.argv[2]);
-    if (fresh) return fresh;
-    const built = await buildBundle(process.argv[2]);
-    pruneBundles();
-    return built;
+    const { freshBundle, buildBundle, pruneBundles, runCompiled } = await import('../scripts/cli-bundle.mjs');
+    let entry = freshBundle(process.argv[2]);
+    if (!entry) {
+      entry = await buildBundle(process.argv[2]);
+      pruneBundles();
+    }
+    return () => runCompiled(entry);
   } catch (e) {
     if (process.argv.includes('--debug')) console.error(`tessera: compiled CLI unavailable, using tsx (${e instanceof Error ? e.message : e})`);
     return null;
@@ -30,9 +31,9 @@ try {
   // hashing falls back to node:crypto
 }
 
-const entry = await compiledEntry();
-if (entry) {
-  await import(pathToFileURL(entry).href);
+const runCompiled = await compiledCli();
+if (runCompiled) {
+  await runCompiled();
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -3,16 +3,20 @@
 // through tsx at each start (about 0.1 s instead of 0.7 s before any work), and rebuilds it when a
 // source file it was built from is newer — so `npx tessera` right after `npm ci` works with no
 // build step, and edits show up at the next run. Two builds share a directory:
-//  - cmd/<name>.js, one file per subcommand holding that command's code and nothing else (and
-//    commander, bundled in): what `tessera <name> …` runs. One module instead of a dozen chunks and
-//    commander's seven files saves ~30 ms of module loading per start (tiny `verify`: 88 → 59 ms).
+//  - cmd/<name>.cjs (or .js), one file per subcommand holding that command's code and nothing else
+//    (and commander, bundled in): what `tessera <name> …` runs. One module instead of a dozen
+//    chunks and commander's seven files saves ~25 ms of module loading per start.
 //  - index.js and its chunks (code splitting): every command, for `--help` and unknown names.
 // Other npm packages stay external and resolve from node_modules as usual: bundling them all made
 // each start load every package (+75 ms).
+// The short commands (create, info, verify, magnet: their start-up is a large part of their run)
+// are CommonJS so that runCompiled can load them through vm.Script with V8's code cache, which
+// Node 20 offers for scripts and not for ES modules: the first run saves the compiled code next to
+// the file and later runs skip parsing and compiling it (~10 ms of a tiny `verify`'s ~60).
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CACHE = join(ROOT, 'node_modules', '.cache', 'tessera-cli');
@@ -22,6 +26,10 @@ const ENTRY = join(CLI_DIR, 'index.ts');
 const BUNDLED = new Set(['commander']);
 // `serve` runs through tsx (bin/tessera.mjs): it finds the renderer relative to its source file.
 const NOT_COMPILED = new Set(['serve']);
+// Long-running commands stay ES modules: they import ES-only packages (bencode, bittorrent-dht)
+// that a CommonJS file cannot require on Node 20, and a few ms of start-up is nothing to them.
+const ESM_COMMANDS = new Set(['download', 'seed', 'tracker']);
+const fileOf = (name) => `cmd/${name}.${ESM_COMMANDS.has(name) ? 'js' : 'cjs'}`;
 
 /**
  * The file `tessera <command>` runs if the bundle exists and no input is newer than it, else
@@ -34,7 +42,6 @@ export function freshBundle(command) {
   } catch {
     return null;
   }
-  if (!Array.isArray(manifest.commands)) return null; // a bundle from before per-command files
   for (const rel of manifest.inputs) {
     try {
       if (statSync(join(ROOT, rel)).mtimeMs > manifest.builtAt) return null;
@@ -46,7 +53,7 @@ export function freshBundle(command) {
 }
 
 function entryFor(outdir, commands, command) {
-  return commands.includes(command) ? join(outdir, 'cmd', `${command}.js`) : join(outdir, 'index.js');
+  return join(outdir, commands.includes(command) ? fileOf(command) : 'index.js');
 }
 
 /** The subcommands index.ts registers (`name: () => import('./commands/file.ts')`). */
@@ -64,23 +71,38 @@ const commandEntries = (commands) => ({
     b.onResolve({ filter: /^tessera-cmd:/ }, (a) => ({ path: a.path.slice('tessera-cmd:'.length), namespace: 'tessera-cmd' }));
     b.onLoad({ filter: /.*/, namespace: 'tessera-cmd' }, (a) => {
       const { file } = commands.find((c) => c.name === a.path);
-      return { contents: `import { runCli } from './run.ts';\nawait runCli({ ${a.path}: () => import('${file}') });\n`, resolveDir: CLI_DIR, loader: 'ts' };
+      return { contents: `import { runCli } from './run.ts';\nvoid runCli({ ${a.path}: () => import('${file}') });\n`, resolveDir: CLI_DIR, loader: 'ts' };
     });
   },
 });
 
-// npm packages stay external (resolved from node_modules at run time) except BUNDLED ones.
-const externalPackages = {
+// npm packages stay external (resolved from node_modules at run time) except BUNDLED ones. In a
+// CommonJS bundle every import of a package becomes a require, which on Node 20 cannot load an
+// ES-only package: such an import fails the build instead, naming the command to move to
+// ESM_COMMANDS.
+export const externalPackages = (format) => ({
   name: 'tessera-external-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (a) => {
-      if (a.namespace === 'tessera-cmd' && a.path.startsWith('tessera-cmd:')) return undefined;
+      if (a.path.startsWith('tessera-cmd:')) return undefined;
       const pkg = a.path.startsWith('@') ? a.path.split('/').slice(0, 2).join('/') : a.path.split('/')[0];
-      if (pkg.startsWith('node:') || builtinModules.includes(pkg) || !BUNDLED.has(pkg)) return { path: a.path, external: true };
-      return undefined;
+      if (pkg.startsWith('node:') || builtinModules.includes(pkg)) return { path: a.path, external: true };
+      if (BUNDLED.has(pkg)) return undefined;
+      if (format === 'cjs' && esOnly(pkg)) {
+        return { errors: [{ text: `${pkg} is ES-only: a CommonJS command bundle cannot require it (add the command to ESM_COMMANDS)` }] };
+      }
+      return { path: a.path, external: true };
     });
   },
-};
+});
+
+function esOnly(pkg) {
+  try {
+    return JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).type === 'module';
+  } catch {
+    return false; // not installed at the top level: left for Node to resolve
+  }
+}
 
 /**
  * Builds into a fresh directory and switches the manifest to it with an atomic rename, so two
@@ -106,22 +128,75 @@ export async function buildBundle(command) {
     // A bundled CommonJS package (commander) requires Node's built-ins; an ES module has no require.
     banner: { js: "import { createRequire as __tesseraRequire } from 'node:module'; const require = __tesseraRequire(import.meta.url);" },
   };
-  const [all, each] = await Promise.all([
-    build({ ...common, entryPoints: { index: ENTRY }, splitting: true, outdir, plugins: [externalPackages] }),
-    build({
-      ...common,
-      entryPoints: Object.fromEntries(commands.map(({ name }) => [name, `tessera-cmd:${name}`])),
-      outdir: join(outdir, 'cmd'),
-      plugins: [commandEntries(commands), externalPackages],
-    }),
-  ]);
-  const inputs = [...new Set([...Object.keys(all.metafile.inputs), ...Object.keys(each.metafile.inputs)])]
-    .filter((rel) => !rel.startsWith('tessera-cmd:'));
+  const perCommand = (names, format) => build({
+    ...common,
+    entryPoints: Object.fromEntries(names.map((name) => [name, `tessera-cmd:${name}`])),
+    outdir: join(outdir, 'cmd'),
+    plugins: [commandEntries(commands), externalPackages(format)],
+    ...(format === 'cjs' ? {
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      // import() becomes require() too: the file runs as a vm.Script, where import() would need
+      // a loader that is still experimental on Node 20.
+      supported: { 'dynamic-import': false },
+      // The runner's top-level await is fine: an entry awaits nothing at its top level but calls
+      // runCli; import.meta.url is the file's own URL, set in the banner.
+      define: { 'import.meta.url': '__tesseraUrl' },
+      // 'use strict': our sources are ES modules, strict by definition; the bundle keeps them so.
+      banner: { js: "'use strict'; const __tesseraUrl = require('node:url').pathToFileURL(__filename).href;" },
+    } : {}),
+  });
   const names = commands.map(({ name }) => name);
+  const builds = await Promise.all([
+    build({ ...common, entryPoints: { index: ENTRY }, splitting: true, outdir, plugins: [externalPackages('esm')] }),
+    perCommand(names.filter((n) => ESM_COMMANDS.has(n)), 'esm'),
+    perCommand(names.filter((n) => !ESM_COMMANDS.has(n)), 'cjs'),
+  ]);
+  // This script is an input too: a bundle built by an older version of it is rebuilt.
+  const inputs = [...new Set(['scripts/cli-bundle.mjs', ...builds.flatMap((b) => Object.keys(b.metafile.inputs))])]
+    .filter((rel) => !rel.startsWith('tessera-cmd:'));
   const tmp = join(CACHE, `manifest.${process.pid}.json`);
   writeFileSync(tmp, JSON.stringify({ dir, builtAt, inputs, commands: names }));
   renameSync(tmp, join(CACHE, 'manifest.json'));
   return entryFor(outdir, names, command);
+}
+
+/**
+ * Runs a compiled command: an ES module through import(); a CommonJS one through vm.Script with
+ * V8's code cache (<file>.v8cache), written at exit when it is missing or V8 rejected it (another
+ * Node version, other flags); a cache that cannot be written (read-only install) is not kept.
+ */
+export async function runCompiled(file) {
+  if (!file.endsWith('.cjs')) {
+    await import(pathToFileURL(file).href);
+    return;
+  }
+  const vm = await import('node:vm');
+  const cacheFile = `${file}.v8cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // first run of this bundle
+  }
+  const source = readFileSync(file, 'utf8');
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file, cachedData,
+  });
+  if (!cachedData || script.cachedDataRejected) {
+    // At exit, so the cache holds the functions this run compiled, not only the top level.
+    process.once('exit', () => {
+      try {
+        const tmp = `${cacheFile}.${process.pid}`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch {
+        // read-only: the next run compiles again
+      }
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
 }
 
 /** Removes bundles other than the current one that are over ten minutes old (a process started
