@@ -22,7 +22,7 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const list = (xs: number[]): string => xs.map((x) => x.toFixed(2)).join('/');
 const PIECE = 262144; // mktorrent's default (-l 18)
-const BIN = fileURLToPath(new URL('../bin/tessera.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/tessera.cjs', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const MB = 1e6;
 
@@ -293,7 +293,7 @@ try {
     (EXTRA_CA ? ` (${nodeStart(BARE_ENV).toFixed(3)} s without NODE_EXTRA_CA_CERTS=${EXTRA_CA}, which Node parses at start-up)` : ''));
   await batchingBench();
 
-  // The CLI as run by `tessera` / `npx tessera`: bin/tessera.mjs starts the esbuild-compiled CLI
+  // The CLI as run by `tessera` / `npx tessera`: bin/tessera.cjs starts the esbuild-compiled CLI
   // (scripts/cli-bundle.mjs); one run first so the compile is not timed.
   timed(process.execPath, [BIN, '--version'], 'warm-up');
   CPU.length = 0;

@@ -1,5 +1,5 @@
 // The compiled CLI: our TypeScript (main/cli and everything it imports) bundled by esbuild into
-// node_modules/.cache/tessera-cli/. bin/tessera.mjs runs it instead of compiling every module
+// node_modules/.cache/tessera-cli/. bin/tessera.cjs runs it instead of compiling every module
 // through tsx at each start (about 0.1 s instead of 0.7 s before any work), and rebuilds it when a
 // source file it was built from is newer — so `npx tessera` right after `npm ci` works with no
 // build step, and edits show up at the next run. Two builds share a directory:
@@ -10,51 +10,23 @@
 // Other npm packages stay external and resolve from node_modules as usual: bundling them all made
 // each start load every package (+75 ms).
 // The short commands (create, info, verify, magnet: their start-up is a large part of their run)
-// are CommonJS so that runCompiled can load them through vm.Script with V8's code cache, which
-// Node 20 offers for scripts and not for ES modules: the first run saves the compiled code next to
-// the file and later runs skip parsing and compiling it (~10 ms of a tiny `verify`'s ~60).
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// are CommonJS so that runCompiled (cli-start.cjs) can load them through vm.Script with V8's code
+// cache: the first run saves the compiled code next to the file and later runs skip parsing and
+// compiling it (~10 ms of a tiny `verify`'s ~60). Finding and running the compiled file at each
+// start is cli-start.cjs's job; this module only builds.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import start from './cli-start.cjs';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const CACHE = join(ROOT, 'node_modules', '.cache', 'tessera-cli');
+export const { ROOT, CACHE, freshBundle, runCompiled } = start;
+const { ESM_COMMANDS, entryFor } = start;
 const CLI_DIR = join(ROOT, 'main', 'cli');
 const ENTRY = join(CLI_DIR, 'index.ts');
 // Pure-JS packages compiled into the bundles. commander is on every command's start-up path.
 const BUNDLED = new Set(['commander']);
-// `serve` runs through tsx (bin/tessera.mjs): it finds the renderer relative to its source file.
+// `serve` runs through tsx (bin/tessera.cjs): it finds the renderer relative to its source file.
 const NOT_COMPILED = new Set(['serve']);
-// Long-running commands stay ES modules: they import ES-only packages (bencode, bittorrent-dht)
-// that a CommonJS file cannot require on Node 20, and a few ms of start-up is nothing to them.
-const ESM_COMMANDS = new Set(['download', 'seed', 'tracker']);
-const fileOf = (name) => `cmd/${name}.${ESM_COMMANDS.has(name) ? 'js' : 'cjs'}`;
-
-/**
- * The file `tessera <command>` runs if the bundle exists and no input is newer than it, else
- * null: the command's own file, or index.js for help and names that are not commands.
- */
-export function freshBundle(command) {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(join(CACHE, 'manifest.json'), 'utf8'));
-  } catch {
-    return null;
-  }
-  for (const rel of manifest.inputs) {
-    try {
-      if (statSync(join(ROOT, rel)).mtimeMs > manifest.builtAt) return null;
-    } catch {
-      return null; // an input was deleted or renamed
-    }
-  }
-  return entryFor(join(CACHE, manifest.dir), manifest.commands, command);
-}
-
-function entryFor(outdir, commands, command) {
-  return join(outdir, commands.includes(command) ? fileOf(command) : 'index.js');
-}
 
 /** The subcommands index.ts registers (`name: () => import('./commands/file.ts')`). */
 function commandModules() {
@@ -152,51 +124,14 @@ export async function buildBundle(command) {
     perCommand(names.filter((n) => ESM_COMMANDS.has(n)), 'esm'),
     perCommand(names.filter((n) => !ESM_COMMANDS.has(n)), 'cjs'),
   ]);
-  // This script is an input too: a bundle built by an older version of it is rebuilt.
-  const inputs = [...new Set(['scripts/cli-bundle.mjs', ...builds.flatMap((b) => Object.keys(b.metafile.inputs))])]
+  // The scripts that build and start it are inputs too: a bundle built by an older version of
+  // them is rebuilt.
+  const inputs = [...new Set(['scripts/cli-bundle.mjs', 'scripts/cli-start.cjs', ...builds.flatMap((b) => Object.keys(b.metafile.inputs))])]
     .filter((rel) => !rel.startsWith('tessera-cmd:'));
   const tmp = join(CACHE, `manifest.${process.pid}.json`);
   writeFileSync(tmp, JSON.stringify({ dir, builtAt, inputs, commands: names }));
   renameSync(tmp, join(CACHE, 'manifest.json'));
   return entryFor(outdir, names, command);
-}
-
-/**
- * Runs a compiled command: an ES module through import(); a CommonJS one through vm.Script with
- * V8's code cache (<file>.v8cache), written at exit when it is missing or V8 rejected it (another
- * Node version, other flags); a cache that cannot be written (read-only install) is not kept.
- */
-export async function runCompiled(file) {
-  if (!file.endsWith('.cjs')) {
-    await import(pathToFileURL(file).href);
-    return;
-  }
-  const vm = await import('node:vm');
-  const cacheFile = `${file}.v8cache`;
-  let cachedData;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    // first run of this bundle
-  }
-  const source = readFileSync(file, 'utf8');
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: file, cachedData,
-  });
-  if (!cachedData || script.cachedDataRejected) {
-    // At exit, so the cache holds the functions this run compiled, not only the top level.
-    process.once('exit', () => {
-      try {
-        const tmp = `${cacheFile}.${process.pid}`;
-        writeFileSync(tmp, script.createCachedData());
-        renameSync(tmp, cacheFile);
-      } catch {
-        // read-only: the next run compiles again
-      }
-    });
-  }
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
 }
 
 /** Removes bundles other than the current one that are over ten minutes old (a process started

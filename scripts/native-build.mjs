@@ -3,44 +3,26 @@
 // SHA-256 lane code it includes; Node-API) into
 // node_modules/.cache/tessera-native/sha1x8.node with the C compiler and Node's own headers, when
 // the file is missing or older than its source. Run by `npm test`, `npm start`, the benchmarks and
-// bin/tessera.mjs; .npmrc's ignore-scripts means `npm ci` never compiles anything. Without a
+// bin/tessera.cjs; .npmrc's ignore-scripts means `npm ci` never compiles anything. Without a
 // compiler (or on Windows) nothing is built and hashing uses node:crypto: slower, never wrong.
 //   node scripts/native-build.mjs     build if needed (retrying a failed build) and say what happened
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+// Paths and the freshness check are shared with bin/tessera.cjs, which checks at every start.
+import start from './cli-start.cjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_DIR = join(ROOT, 'main', 'engine', 'hashing', 'native');
+export const { NATIVE_DIR, SHA1X8, freshNative } = start;
+const { SOURCE_DIR, sourcesTime } = start;
 // The unit compiled; it includes the .h files beside it (the SHA-1 and SHA-256 lanes, the SIMD helpers).
 const SOURCE = join(SOURCE_DIR, 'sha1x8.c');
-export const NATIVE_DIR = join(ROOT, 'node_modules', '.cache', 'tessera-native');
-export const SHA1X8 = join(NATIVE_DIR, 'sha1x8.node');
 // Written when a build fails, so later runs do not retry until the source changes (or it is deleted).
 const FAILED = join(NATIVE_DIR, 'sha1x8.failed');
 
 function nodeHeaders() {
   const candidates = [join(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node', '/usr/local/include/node'];
   return candidates.find((d) => existsSync(join(d, 'node_api.h'))) ?? null;
-}
-
-/** Newest modification time among the addon's sources (.c and .h), 0 when there are none. */
-function sourcesTime() {
-  try {
-    return Math.max(0, ...readdirSync(SOURCE_DIR).filter((n) => /\.[ch]$/.test(n)).map((n) => statSync(join(SOURCE_DIR, n)).mtimeMs));
-  } catch {
-    return 0;
-  }
-}
-
-/** Path of a built addon that is not older than its sources, or null. */
-export function freshNative() {
-  try {
-    return statSync(SHA1X8).mtimeMs >= sourcesTime() ? SHA1X8 : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Builds the addon if needed; returns { path, note }: path null when it could not be built. */
@@ -63,7 +45,7 @@ export function ensureNative({ retry = false } = {}) {
   const tmp = join(NATIVE_DIR, `sha1x8.${process.pid}.node`);
   const args = ['-O3', '-std=gnu11', '-Wall', '-pthread', '-shared', '-fPIC', '-fvisibility=hidden', `-I${include}`, SOURCE, '-o', tmp];
   if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
-  // Loaded only here: bin/tessera.mjs checks freshness at every start, and node:child_process
+  // Loaded only here: bin/tessera.cjs checks freshness at every start, and node:child_process
   // costs ~7 ms to load.
   const { spawnSync } = createRequire(import.meta.url)('node:child_process');
   const r = spawnSync(cc, args, { encoding: 'utf8', timeout: 120_000 });

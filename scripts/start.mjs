@@ -71,5 +71,5 @@ if (bin) {
 } else {
   console.error('start: Electron is not available here; starting headless mode instead (open the URL below in a browser)');
   if (!rendererBuilt()) npmRun('build:renderer');
-  launch(spawn(process.execPath, [join(root, 'bin', 'tessera.mjs'), 'serve', ...args], { cwd: root, stdio: 'inherit' }));
+  launch(spawn(process.execPath, [join(root, 'bin', 'tessera.cjs'), 'serve', ...args], { cwd: root, stdio: 'inherit' }));
 }

@@ -61,7 +61,7 @@ export async function startServe(): Promise<{ url: string; baseUrl: string; toke
   const userData = join(dir, 'user-data');
   const downloadDir = join(dir, 'downloads');
   await mkdir(downloadDir, { recursive: true });
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tessera.mjs'), 'serve', '--port', '0', '--user-data', userData,
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tessera.cjs'), 'serve', '--port', '0', '--user-data', userData,
     '--listen-port', '0', '--listen-host', '127.0.0.1', '--download-dir', downloadDir, '--no-dht'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8');

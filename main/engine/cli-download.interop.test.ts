@@ -12,7 +12,7 @@ import { requireTools } from '../test-support/reference-tools.ts';
 import { LtPeer } from '../test-support/lt-peer.ts';
 import { diffFiles, makePayload, makeTorrent, waitUntil, exists } from '../test-support/engine-fixtures.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/tessera.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/tessera.cjs', import.meta.url));
 
 function run(args: string[]): { child: ChildProcess; out: () => string; done: Promise<number | null> } {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

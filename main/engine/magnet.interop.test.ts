@@ -191,7 +191,7 @@ test('tessera download <magnet> fetches the metadata and the data, exit 0', { ti
   if (!requireTools(t, 'libtorrent', 'mktorrent')) return;
   const { dir, src, torrent, id } = await setup();
   const lt = new LtPeer({ mode: 'seed', torrent, save: join(dir, 'seed'), timeoutSec: 65 });
-  const bin = fileURLToPath(new URL('../../bin/tessera.mjs', import.meta.url));
+  const bin = fileURLToPath(new URL('../../bin/tessera.cjs', import.meta.url));
   let child: ReturnType<typeof spawn> | undefined;
   try {
     const port = await lt.port();

@@ -1,4 +1,4 @@
-// The four metainfo commands end to end through the real CLI entry (bin/tessera.mjs).
+// The four metainfo commands end to end through the real CLI entry (bin/tessera.cjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/tessera.cjs', import.meta.url));
 
-// bin/tessera.mjs runs the CLI compiled by esbuild (rebuilt when a source is newer); 'tsx' runs
+// bin/tessera.cjs runs the CLI compiled by esbuild (rebuilt when a source is newer); 'tsx' runs
 // the same entry through the tsx fallback, which must behave the same.
 function run(args: string[], cwd: string, entry: 'bin' | 'tsx' = 'bin'): { status: number | null; stdout: string; stderr: string } {
   const env = entry === 'tsx' ? { ...process.env, TESSERA_CLI_TSX: '1' } : process.env;

@@ -15,7 +15,7 @@ import { Session } from '../../engine/session.ts';
 import { diffFiles, makePayload, waitUntil } from '../../test-support/engine-fixtures.ts';
 import { dhtOptionsFrom } from './download.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/tessera.cjs', import.meta.url));
 const FILES = [{ path: 'a.bin', size: 300_000 }, { path: 'sub/b.bin', size: 70_001 }];
 
 function runCli(args: string[]): { out: () => string; exit: Promise<number | null>; kill: () => void } {

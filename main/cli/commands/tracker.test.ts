@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseHostPort } from './tracker.ts';
 import { httpGet } from '../../tracker/testing.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/tessera.cjs', import.meta.url));
 
 /** `tessera tracker` on a free loopback port (HTTP only) and its announce URL once it prints it. */
 function startCliTracker(extra: string[]): { child: ChildProcessWithoutNullStreams; url: Promise<string>; killer: NodeJS.Timeout } {

@@ -73,7 +73,7 @@ test('tessera download <magnet> --dht-bootstrap finds a libtorrent seed through 
   await makePayload(src, FILES);
   const torrent = join(dir, 'x.torrent');
   const id = toHex(parseTorrent(await makeTorrent(src, torrent, { log2Piece: 15 })).infoHashV1 as Uint8Array);
-  const bin = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
+  const bin = fileURLToPath(new URL('../../../bin/tessera.cjs', import.meta.url));
   // The CLI's only bootstrap node is a dead loopback port: libtorrent bootstraps from the CLI instead.
   const cli = spawn(process.execPath, [bin, 'download', `magnet:?xt=urn:btih:${id}`, '--out', join(dir, 'dl'), '--port', '0', '--host', '127.0.0.1',
     '--state', join(dir, 'state'), '--dht-bootstrap', '127.0.0.1:9'], { stdio: ['ignore', 'pipe', 'pipe'] });
