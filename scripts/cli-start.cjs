@@ -47,23 +47,25 @@ function entryFor(outdir, commands, command) {
 
 /**
  * The file `tessera <command>` runs if the compiled CLI exists and no input is newer than it, else
- * null: the command's own file, or index.js for help and names that are not commands.
+ * null: the command's own file, or index.js for help and names that are not commands. A command
+ * checks the files its own compiled file was built from; index.js checks them all.
  */
-function freshBundle(command) {
+function freshBundle(command, cache = CACHE) {
   let manifest;
   try {
-    manifest = JSON.parse(readFileSync(join(CACHE, 'manifest.json'), 'utf8'));
+    manifest = JSON.parse(readFileSync(join(cache, 'manifest.json'), 'utf8'));
   } catch {
     return null;
   }
-  for (const rel of manifest.inputs) {
+  const own = manifest.commands.includes(command) ? manifest.commandInputs?.[command] : undefined;
+  for (const rel of own ?? manifest.inputs) {
     try {
       if (statSync(join(ROOT, rel)).mtimeMs > manifest.builtAt) return null;
     } catch {
       return null; // an input was deleted or renamed
     }
   }
-  return entryFor(join(CACHE, manifest.dir), manifest.commands, command);
+  return entryFor(join(cache, manifest.dir), manifest.commands, command);
 }
 
 /**

@@ -3,12 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const BUNDLER = fileURLToPath(new URL('../../scripts/cli-bundle.mjs', import.meta.url));
+const START = fileURLToPath(new URL('../../scripts/cli-start.cjs', import.meta.url));
 const bundler = (await import(pathToFileURL(BUNDLER).href)) as {
   freshBundle(command?: string): string | null;
   buildBundle(command?: string): Promise<string>;
@@ -54,6 +55,33 @@ test('each command has its own compiled file; help and unknown names run the who
   assert.match(bundler.freshBundle('download') ?? '', /[/\\]cmd[/\\]download\.js$/, 'long-running commands stay ES modules');
   assert.match(bundler.freshBundle('--help') ?? '', /[/\\]index\.js$/);
   assert.match(bundler.freshBundle('nosuch') ?? '', /[/\\]index\.js$/);
+});
+
+test('a command is stale when a file its own compiled file was built from changes, and only then', async () => {
+  const { freshBundle } = (await import(pathToFileURL(START).href)) as { freshBundle(command: string, cache: string): string | null };
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-compiled-'));
+  try {
+    const own = join(dir, 'verify-source.ts');
+    const other = join(dir, 'download-source.ts');
+    await writeFile(own, '');
+    await writeFile(other, '');
+    const builtAt = Date.now();
+    const rel = (p: string): string => relative(bundler.ROOT, p);
+    const manifest = { dir: 'build-1', builtAt, commands: ['verify', 'download'], inputs: [rel(own), rel(other)], commandInputs: { verify: [rel(own)], download: [rel(other)] } };
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const later = new Date(builtAt + 60_000);
+    await utimes(own, later, later);
+    assert.equal(freshBundle('verify', dir), null, 'its own input changed');
+    assert.equal(freshBundle('--help', dir), null, 'help checks every input');
+    await utimes(own, new Date(builtAt - 60_000), new Date(builtAt - 60_000));
+    await utimes(other, later, later);
+    assert.equal(freshBundle('verify', dir), join(dir, 'build-1', 'cmd', 'verify.cjs'), 'another command\'s input does not matter');
+    assert.equal(freshBundle('download', dir), null);
+    await rm(own);
+    assert.equal(freshBundle('verify', dir), null, 'an input that is gone');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a CommonJS command bundle that would import an ES-only package fails to build, naming the fix', async () => {
