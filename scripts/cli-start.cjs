@@ -73,7 +73,9 @@ function freshBundle(command, cache = CACHE) {
  * V8's code cache (<file>.v8cache), which Node 20 offers for scripts and not for ES modules. The
  * cache is written at exit — so it holds the functions this run compiled, not only the top
  * level — when it is missing or V8 rejected it (another Node version, other flags); one that
- * cannot be written (a read-only install) is not kept.
+ * cannot be written (a read-only install) is not kept. V8 checks a cache against its source's
+ * length, not its content: that is safe here because a compiled file is never rewritten in place
+ * (each build goes to a new folder, and the cache beside it goes with it).
  */
 async function runCompiled(file) {
   if (!file.endsWith('.cjs')) {
