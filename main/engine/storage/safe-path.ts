@@ -21,19 +21,27 @@ export function unsafeComponentReason(c: string, opts: { reserved?: boolean } = 
   return null;
 }
 
+// The last root resolved, with a separator at its end: callers join thousands of files under one root.
+let lastRoot: string | null = null;
+let lastBase = '';
+function resolved(root: string): string {
+  if (root !== lastRoot || !path.isAbsolute(root)) { // a relative root follows the working directory
+    const base = path.resolve(root);
+    lastBase = base.endsWith(path.sep) ? base : base + path.sep;
+    lastRoot = root;
+  }
+  return lastBase;
+}
+
 export function safeJoin(root: string, components: readonly string[]): string {
   if (components.length === 0) throw new TesseraError('PATH_UNSAFE', 'empty path');
   for (const c of components) {
     const why = unsafeComponentReason(c);
     if (why !== null) throw new TesseraError('PATH_UNSAFE', `path component ${JSON.stringify(c)} ${why}`);
   }
-  const base = path.resolve(root);
-  // Plain names now (no separators, ".", "..", drive or NUL), so joining cannot leave base.
-  const out = path.join(base, ...components);
-  // Belt and braces, and cheap (verify calls this once per file): out is base, a separator, more.
-  const sepAt = base.endsWith(path.sep) ? base.length - 1 : base.length;
-  if (!out.startsWith(base) || out.length <= sepAt + 1 || out[sepAt] !== path.sep) {
-    throw new TesseraError('PATH_UNSAFE', `path ${JSON.stringify(components.join('/'))} escapes the download folder`);
-  }
-  return out;
+  const base = resolved(root);
+  // Plain names now (no separators, ".", "..", drive or NUL), so joined with the separator they
+  // make a path inside base that is already normal: no path.join, whose normalising of every path
+  // was a tenth of verifying a 5,000-file torrent.
+  return base + components.join(path.sep);
 }
