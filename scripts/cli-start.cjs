@@ -107,15 +107,7 @@ async function runCompiled(file) {
   script.runInThisContext()(module.exports, require('node:module').createRequire(file), module, file, dirname(file));
 }
 
-exports.ROOT = ROOT;
-exports.SOURCE_DIR = SOURCE_DIR;
-exports.NATIVE_DIR = NATIVE_DIR;
-exports.SHA1X8 = SHA1X8;
-exports.CACHE = CACHE;
-exports.ESM_COMMANDS = ESM_COMMANDS;
-exports.sourcesTime = sourcesTime;
-exports.freshNative = freshNative;
-exports.commandFile = commandFile;
-exports.entryFor = entryFor;
-exports.freshBundle = freshBundle;
-exports.runCompiled = runCompiled;
+module.exports = {
+  ROOT, SOURCE_DIR, NATIVE_DIR, SHA1X8, CACHE, ESM_COMMANDS,
+  sourcesTime, freshNative, entryFor, freshBundle, runCompiled,
+};
