@@ -81,6 +81,13 @@ test('encoder: strings as UTF-8, undefined members left out, bigints exact, non-
   }
 });
 
+test('property: a JS string encodes as its UTF-8 bytes, ASCII or not (lone surrogates as U+FFFD, like TextEncoder)', () => {
+  fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })), (s) => {
+    assert.deepEqual(bencode(s), bencode(new TextEncoder().encode(s)));
+    assert.deepEqual(bencode({ path: [s, 'a'] }), bencode(dict({ path: [str(s), str('a')] })));
+  }));
+});
+
 test('bdecodeSpans records the exact byte span of each top-level value', () => {
   const bytes = b('d4:infod4:name1:xe3:zzzi1ee');
   const { spans } = bdecodeSpans(bytes);

@@ -52,6 +52,16 @@ class Writer {
     this.ascii(`${k.length}:`);
     this.ascii(k);
   }
+  /** Text as its UTF-8 bytes: ASCII (most names) written char by char, with no byte array per string. */
+  text(s: string): void {
+    for (let k = 0; k < s.length; k++) {
+      if (s.charCodeAt(k) > 0x7f) {
+        this.string(utf8.encode(s));
+        return;
+      }
+    }
+    this.latin1(s);
+  }
 }
 
 /**
@@ -74,7 +84,7 @@ function write(w: Writer, x: BEncodable): void {
   } else if (typeof x === 'bigint') {
     w.ascii(`i${x}e`);
   } else if (typeof x === 'string') {
-    w.string(utf8.encode(x));
+    w.text(x);
   } else if (x instanceof Uint8Array) {
     w.string(x);
   } else if (Array.isArray(x)) {

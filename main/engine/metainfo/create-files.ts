@@ -73,9 +73,12 @@ export async function listSourceFiles(src: string, opts: { include?: readonly st
   const turn = turnEvery(256);
   async function walk(dir: string, rel: string[]): Promise<void> {
     await turn();
+    // An entry's name has no separator: appended to the folder's path it is already normal
+    // (path.join normalised each of thousands of paths).
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     // Sorted, so which of two links to one folder is kept (the first) does not depend on the file system.
     for (const e of readdirSync(dir).sort(compareUtf8)) {
-      const p = path.join(dir, e);
+      const p = prefix + e;
       const relPath = [...rel, e];
       const relStr = relPath.join('/');
       if (exclude.length && matches(exclude, relStr)) continue;

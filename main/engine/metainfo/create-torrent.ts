@@ -4,7 +4,7 @@ import { HashPool } from '../hashing/hash-pool.ts';
 import { hashLayout, LeafCollector, type LayoutEntry } from '../hashing/layout-hasher.ts';
 import { TesseraError } from '../errors.ts';
 import { keyOf, type BDict, type BValue } from '../bencode/decode.ts';
-import { bencode, dict, str } from '../bencode/encode.ts';
+import { bencode, dict, str, type BEncodable } from '../bencode/encode.ts';
 import { listSourceFiles, type SourceFile } from './create-files.ts';
 import { BLOCK, fileRoot, pieceLayer, rootFromLayer } from './merkle.ts';
 import { fastPairs } from '../hashing/native-sha1.ts';
@@ -92,16 +92,18 @@ async function create(
   // boundary: libtorrent 2.0.8's create_torrent does, and matching it gives the same info-hash.
   const entries: LayoutEntry[] = [];
   const placed: Placed[] = [];
-  const v1Files: BDict[] = [];
+  // File entries as plain objects of JS strings: the encoder writes names straight into its
+  // buffer (5,000 files: no byte array per path component, nor a Map per entry).
+  const v1Files: BEncodable[] = [];
   list.files.forEach((f, i) => {
     placed.push({ file: f, entry: entries.length });
     entries.push({ abs: f.abs, length: f.length, blocks: v2 && f.length > 0 });
-    v1Files.push(dict({ length: f.length, path: f.path.map(str) }));
+    v1Files.push({ length: f.length, path: f.path });
     const rem = f.length % pl;
     if (v2 && rem !== 0 && !list.single) {
       const pad = pl - rem;
       entries.push({ abs: null, length: pad });
-      v1Files.push(dict({ attr: 'p', length: pad, path: [str('.pad'), str(String(pad))] }));
+      v1Files.push({ attr: 'p', length: pad, path: ['.pad', String(pad)] });
     }
   });
   const layoutBytes = entries.reduce((s, e) => s + e.length, 0);
@@ -119,7 +121,7 @@ async function create(
     onBlocks: leaves.onBlocks,
   });
 
-  const info = dict({
+  const info: Map<string, BEncodable> = dict({
     name: list.name,
     'piece length': pl,
     private: opts.private ? 1 : undefined,
@@ -158,7 +160,7 @@ async function create(
   const tiers = (opts.announce ?? []).map((t) => t.filter((u) => u.length > 0)).filter((t) => t.length > 0);
   const urls = tiers.flat();
   const webSeeds = opts.webSeeds ?? [];
-  const top = dict({
+  const top: Map<string, BEncodable> = dict({
     announce: urls[0],
     'announce-list': urls.length > 1 ? tiers.map((t) => t.map(str)) : undefined,
     comment: opts.comment,
