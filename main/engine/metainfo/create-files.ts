@@ -72,7 +72,8 @@ export async function listSourceFiles(src: string, opts: { include?: readonly st
   // of promise-based lstat one after another, 0.1-0.2 s with 64 in flight, 20-25 ms blocking).
   const turn = turnEvery(256);
   async function walk(dir: string, rel: string[]): Promise<void> {
-    await turn();
+    const due = turn();
+    if (due) await due;
     // An entry's name has no separator: appended to the folder's path it is already normal
     // (path.join normalised each of thousands of paths).
     const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
@@ -82,7 +83,8 @@ export async function listSourceFiles(src: string, opts: { include?: readonly st
       const relPath = [...rel, e];
       const relStr = relPath.join('/');
       if (exclude.length && matches(exclude, relStr)) continue;
-      await turn();
+      const due = turn();
+      if (due) await due;
       let s = lstatSync(p);
       if (s.isSymbolicLink()) {
         let target: string;

@@ -6,8 +6,10 @@
 // system, where a few hundred blocking calls could take seconds: hence the time bound too.
 
 /**
- * Returns a function to await after each blocking call: it yields one turn of the event loop once
- * `calls` calls or `ms` milliseconds have passed since the last turn, and returns undefined otherwise.
+ * Returns a function to call after each blocking call: once `calls` calls or `ms` milliseconds have
+ * passed since the last turn it returns a promise of one turn of the event loop, to await, and
+ * undefined otherwise — await only a promise (`const due = turn(); if (due) await due;`): an await
+ * per file is a microtask hop per file.
  */
 export function turnEvery(calls: number, ms = 10): () => Promise<void> | undefined {
   let count = 0;

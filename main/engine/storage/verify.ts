@@ -94,7 +94,8 @@ async function verify(
     const r: FileReport = { index: i, path: f.path, length: f.length, status: 'ok', badPieces: 0 };
     let available = 0;
     try {
-      await turn();
+      const due = turn();
+      if (due) await due;
       const s = statSync(abs);
       if (!s.isFile()) r.status = 'missing';
       else {
