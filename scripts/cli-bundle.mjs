@@ -19,8 +19,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import start from './cli-start.cjs';
 
-export const { ROOT, CACHE, freshBundle, runCompiled } = start;
-const { ESM_COMMANDS, entryFor } = start;
+const { ROOT, CACHE, ESM_COMMANDS, entryFor } = start;
 const CLI_DIR = join(ROOT, 'main', 'cli');
 const ENTRY = join(CLI_DIR, 'index.ts');
 // Pure-JS packages compiled into the bundles. commander is on every command's start-up path.
@@ -111,8 +110,8 @@ export async function buildBundle(command) {
       // import() becomes require() too: the file runs as a vm.Script, where import() would need
       // a loader that is still experimental on Node 20.
       supported: { 'dynamic-import': false },
-      // The runner's top-level await is fine: an entry awaits nothing at its top level but calls
-      // runCli; import.meta.url is the file's own URL, set in the banner.
+      // import.meta.url (which an ES module has and a script has not) is the file's own URL, set
+      // in the banner.
       define: { 'import.meta.url': '__tesseraUrl' },
       // 'use strict': our sources are ES modules, strict by definition; the bundle keeps them so.
       banner: { js: "'use strict'; const __tesseraUrl = require('node:url').pathToFileURL(__filename).href;" },

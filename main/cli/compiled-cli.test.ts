@@ -11,14 +11,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const BUNDLER = fileURLToPath(new URL('../../scripts/cli-bundle.mjs', import.meta.url));
 const START = fileURLToPath(new URL('../../scripts/cli-start.cjs', import.meta.url));
 const bundler = (await import(pathToFileURL(BUNDLER).href)) as {
-  freshBundle(command?: string): string | null;
   buildBundle(command?: string): Promise<string>;
   externalPackages(format: string): unknown;
+};
+const start = (await import(pathToFileURL(START).href)).default as {
+  freshBundle(command: string, cache?: string): string | null;
   ROOT: string;
 };
 
 function runCompiledIn(file: string): { stdout: string; status: number | null } {
-  const code = `import(${JSON.stringify(pathToFileURL(BUNDLER).href)}).then((m) => m.runCompiled(${JSON.stringify(file)}))`;
+  const code = `import(${JSON.stringify(pathToFileURL(START).href)}).then((m) => m.default.runCompiled(${JSON.stringify(file)}))`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.stderr, '');
   return { stdout: r.stdout, status: r.status };
@@ -49,16 +51,16 @@ test('runCompiled runs a CommonJS file, keeps its code cache, and replaces a cac
 });
 
 test('each command has its own compiled file; help and unknown names run the whole CLI', async () => {
-  if (!bundler.freshBundle('verify')) await bundler.buildBundle('verify');
-  assert.match(bundler.freshBundle('verify') ?? '', /[/\\]cmd[/\\]verify\.cjs$/);
-  assert.match(bundler.freshBundle('create') ?? '', /[/\\]cmd[/\\]create\.cjs$/);
-  assert.match(bundler.freshBundle('download') ?? '', /[/\\]cmd[/\\]download\.js$/, 'long-running commands stay ES modules');
-  assert.match(bundler.freshBundle('--help') ?? '', /[/\\]index\.js$/);
-  assert.match(bundler.freshBundle('nosuch') ?? '', /[/\\]index\.js$/);
+  if (!start.freshBundle('verify')) await bundler.buildBundle('verify');
+  assert.match(start.freshBundle('verify') ?? '', /[/\\]cmd[/\\]verify\.cjs$/);
+  assert.match(start.freshBundle('create') ?? '', /[/\\]cmd[/\\]create\.cjs$/);
+  assert.match(start.freshBundle('download') ?? '', /[/\\]cmd[/\\]download\.js$/, 'long-running commands stay ES modules');
+  assert.match(start.freshBundle('--help') ?? '', /[/\\]index\.js$/);
+  assert.match(start.freshBundle('nosuch') ?? '', /[/\\]index\.js$/);
 });
 
 test('a command is stale when a file its own compiled file was built from changes, and only then', async () => {
-  const { freshBundle } = (await import(pathToFileURL(START).href)) as { freshBundle(command: string, cache: string): string | null };
+  const { freshBundle } = start;
   const dir = await mkdtemp(join(tmpdir(), 'tessera-compiled-'));
   try {
     const own = join(dir, 'verify-source.ts');
@@ -66,7 +68,7 @@ test('a command is stale when a file its own compiled file was built from change
     await writeFile(own, '');
     await writeFile(other, '');
     const builtAt = Date.now();
-    const rel = (p: string): string => relative(bundler.ROOT, p);
+    const rel = (p: string): string => relative(start.ROOT, p);
     const manifest = { dir: 'build-1', builtAt, commands: ['verify', 'download'], inputs: [rel(own), rel(other)], commandInputs: { verify: [rel(own)], download: [rel(other)] } };
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
     const later = new Date(builtAt + 60_000);
@@ -91,20 +93,20 @@ test('a CommonJS command bundle that would import an ES-only package fails to bu
     const entry = join(dir, 'entry.ts');
     await writeFile(entry, "import bencode from 'bencode';\nconsole.log(bencode);\n");
     await assert.rejects(
-      build({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent', absWorkingDir: bundler.ROOT,
+      build({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent', absWorkingDir: start.ROOT,
         plugins: [bundler.externalPackages('cjs') as never] }),
       /bencode is ES-only.*ESM_COMMANDS/s,
     );
     // A dynamic import is refused too (the CommonJS bundles turn import() into require()) …
     await writeFile(entry, "export const load = () => import('bencode');\n");
     await assert.rejects(
-      build({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent', absWorkingDir: bundler.ROOT,
+      build({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', write: false, logLevel: 'silent', absWorkingDir: start.ROOT,
         plugins: [bundler.externalPackages('cjs') as never] }),
       /bencode is ES-only/,
     );
     // … and in an ES module bundle the import stays external.
     await writeFile(entry, "import bencode from 'bencode';\nconsole.log(bencode);\n");
-    const ok = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent', absWorkingDir: bundler.ROOT,
+    const ok = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent', absWorkingDir: start.ROOT,
       plugins: [bundler.externalPackages('esm') as never] });
     assert.match(ok.outputFiles[0]!.text, /from "bencode"/);
   } finally {
