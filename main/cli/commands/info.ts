@@ -125,13 +125,14 @@ export async function readTorrentFile(file: string): Promise<Metainfo> {
   }
 }
 
-interface TreeNode { size: number; children: Map<string, TreeNode>; file: boolean }
+// children: null until a node has one (50,000 files are 50,000 leaves: no empty Map each).
+interface TreeNode { size: number; children: Map<string, TreeNode> | null; file: boolean }
 
 /** Deeper paths are listed whole, one line each, after the tree: an indented line per level would grow with the square of the depth. */
 const MAX_TREE_DEPTH = 32;
 
 function fileTree(files: InfoJson['files']): string[] {
-  const root: TreeNode = { size: 0, children: new Map(), file: false };
+  const root: TreeNode = { size: 0, children: null, file: false };
   const deep: InfoJson['files'] = [];
   for (const f of files) {
     let node = root;
@@ -139,8 +140,9 @@ function fileTree(files: InfoJson['files']): string[] {
     if (parts.length > MAX_TREE_DEPTH) { deep.push(f); continue; }
     node.size += f.size;
     parts.forEach((p, i) => {
-      let next = node.children.get(p);
-      if (!next) { next = { size: 0, children: new Map(), file: i === parts.length - 1 }; node.children.set(p, next); }
+      const children = (node.children ??= new Map());
+      let next = children.get(p);
+      if (!next) { next = { size: 0, children: null, file: i === parts.length - 1 }; children.set(p, next); }
       next.size += f.size;
       node = next;
     });
@@ -148,14 +150,14 @@ function fileTree(files: InfoJson['files']): string[] {
   // Depth-first with a stack of its own: a path of tens of thousands of components (a hostile
   // torrent) would overflow the call stack as recursion.
   const lines: string[] = [];
-  const stack: Array<{ kids: Array<[string, TreeNode]>; next: number; prefix: string }> = [{ kids: [...root.children], next: 0, prefix: '  ' }];
+  const stack: Array<{ kids: Array<[string, TreeNode]>; next: number; prefix: string }> = [{ kids: [...(root.children ?? [])], next: 0, prefix: '  ' }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1] as (typeof stack)[number];
     if (top.next >= top.kids.length) { stack.pop(); continue; }
     const [name, c] = top.kids[top.next++] as [string, TreeNode];
     const last = top.next === top.kids.length;
     lines.push(`${top.prefix}${last ? '└─ ' : '├─ '}${name}${c.file ? '' : '/'}  (${formatBytes(c.size)})`);
-    if (c.children.size > 0) stack.push({ kids: [...c.children], next: 0, prefix: top.prefix + (last ? '   ' : '│  ') });
+    if (c.children) stack.push({ kids: [...c.children], next: 0, prefix: top.prefix + (last ? '   ' : '│  ') });
   }
   for (const f of deep) lines.push(`  ${f.path}  (${formatBytes(f.size)})`);
   return lines;
