@@ -162,7 +162,6 @@ export class Torrent extends EventEmitter<TorrentEvents> {
     return piecePriorities(this.meta.files, this.pieceMap, this.filePriorities.map(priorityFromName));
   }
 
-  /** The BEP 52 check of a piece's data, for v2 and hybrid torrents. */
   /** The BEP 52 check of a piece, from its bytes (downloads) or its leaf hashes (rechecks in the hash workers). */
   #merkleCheck(): MerkleCheck | undefined {
     const m = this.#merkle;
