@@ -33,6 +33,11 @@ export class NativeReader {
   /** `threads`: jobs of readHash() at once (one thread each), and the threads of one hashSegments() call. */
   constructor(private readonly addon: Sha1x8, readonly threads: number) {}
 
+  /** Each path's size when it is a regular file, else -1: one blocking call (storage/file-sizes.ts batches them). */
+  statFiles(paths: string[]): Float64Array {
+    return this.addon.statFiles(paths);
+  }
+
   /**
    * Whether the addon can run this job: something to hash, and each segment with leaves starting
    * on a 16 KiB boundary of the layout with pieces a multiple of 16 KiB (v2 and hybrid layouts

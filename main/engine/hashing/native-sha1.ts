@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { BLOCK, cryptoLeaves, cryptoPairs, type LeafHasher, type PairHasher } from '../metainfo/merkle.ts';
 
 /** The interface version of sha1x8.c this code speaks (its `abi` export). */
-export const SHA1X8_ABI = 3;
+export const SHA1X8_ABI = 4;
 /** Lanes: pieces hashed per call. */
 export const SHA1X8_LANES = 8;
 
@@ -35,6 +35,8 @@ export interface Sha1x8 {
    * control[0] = 1 stops the threads, control[1] counts pieces done. Used by native-reader.ts.
    */
   hashFiles(paths: Array<string | null>, segs: Float64Array, pieceLength: number, pieces: Uint8Array, leaves: Uint8Array, control: Int32Array, threads: number): Promise<void>;
+  /** Each path's size when it is a regular file (links followed), else -1; blocking, one call for a batch (file-sizes.ts). */
+  statFiles(paths: string[]): Float64Array;
 }
 
 const REL = path.join('node_modules', '.cache', 'tessera-native', 'sha1x8.node');
@@ -82,7 +84,7 @@ export function loadSha1x8(file: string | null): Sha1x8 | null {
       const mod = { exports: {} as Partial<Sha1x8> };
       process.dlopen(mod, file);
       const x = mod.exports;
-      if (x.available === true && x.abi === SHA1X8_ABI && typeof x.update === 'function' && typeof x.hashFiles === 'function') m = x as Sha1x8;
+      if (x.available === true && x.abi === SHA1X8_ABI && typeof x.update === 'function' && typeof x.hashFiles === 'function' && typeof x.statFiles === 'function') m = x as Sha1x8;
     } catch {
       m = null;
     }

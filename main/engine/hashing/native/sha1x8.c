@@ -17,7 +17,7 @@
 //   engine()           the implementation in use: "sha-ni", "avx2" or "none"
 //   engines            the ones this CPU can run, best first
 //   useEngine(name)    switch implementation, process-wide (tests run both); false if unknown here
-//   abi                the interface version worker-source.ts expects
+//   abi                the interface version native-sha1.ts expects
 //   init(state)        state: Uint8Array(160), the eight running hash states
 //   update(state, data, stride, len)
 //                      lane i consumes data[i*stride, i*stride + len); len a multiple of 64
@@ -28,6 +28,8 @@
 //                      SHA-256 of each `size`-byte slice of data (the last may be shorter), four
 //                      (SHA-NI) or eight (AVX2) slices at a time: BEP 52's 16 KiB leaves, and
 //                      64-byte pairs for a merkle layer; 32 bytes per slice
+//   statFiles(paths) -> Float64Array
+//                      each path's size when it is a regular file (links followed), else -1
 //   hashFiles(paths, segs, pieceLength, pieces, leaves, control, threads) -> Promise<void>
 //                      files end to end read and hashed by `threads` threads off the JS thread:
 //                      v1 piece SHA-1s and/or v2 leaves (hash-files.h); arguments: native-sha1.ts
@@ -35,11 +37,12 @@
 #include <stdint.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
 #endif
 
-#define ABI 3
+#define ABI 4
 #define LANES 8
 #define STATE_BYTES (5 * LANES * 4)
 
@@ -404,6 +407,40 @@ static napi_value js_hash_files(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+// statFiles(paths): what verify asks of every file of a torrent before hashing, for a batch of
+// paths in one call. Node's statSync costs ~7 µs a file here (its JS wrapper and a Stats object)
+// against ~2.6 µs for the stat itself.
+static napi_value js_stat_files(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], ab, out;
+  uint32_t n;
+  bool is_array;
+  double *sizes;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[0], &n) != napi_ok)
+    return fail(env, "statFiles(paths: string[])");
+  if (napi_create_arraybuffer(env, (size_t)n * sizeof(double), (void **)&sizes, &ab) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, n, ab, 0, &out) != napi_ok)
+    return fail(env, "statFiles: out of memory");
+  char small[1024];
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value p;
+    napi_valuetype t;
+    size_t len;
+    if (napi_get_element(env, argv[0], i, &p) != napi_ok || napi_typeof(env, p, &t) != napi_ok || t != napi_string ||
+        napi_get_value_string_utf8(env, p, NULL, 0, &len) != napi_ok)
+      return fail(env, "statFiles: a path must be a string");
+    char *path = len < sizeof small ? small : malloc(len + 1);
+    if (!path) return fail(env, "statFiles: out of memory");
+    napi_get_value_string_utf8(env, p, path, len + 1, &len);
+    struct stat st;
+    // stat follows links, as statSync does; a path with a NUL names no file.
+    sizes[i] = strlen(path) == len && stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (double)st.st_size : -1;
+    if (path != small) free(path);
+  }
+  return out;
+}
+
 static napi_value js_engine(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value v;
@@ -450,7 +487,8 @@ NAPI_MODULE_INIT() {
     {"useEngine", NULL, js_use_engine, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sha256Chunks", NULL, js_sha256_chunks, NULL, NULL, NULL, napi_enumerable, NULL},
     {"hashFiles", NULL, js_hash_files, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"statFiles", NULL, js_stat_files, NULL, NULL, NULL, napi_enumerable, NULL},
   };
-  napi_define_properties(env, exports, 7, fns);
+  napi_define_properties(env, exports, 8, fns);
   return exports;
 }
