@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { compareUtf8, listSourceFiles } from './create-files.ts';
+import { nativeForTests } from '../hashing/native-for-tests.ts';
+import { NativeReader } from '../hashing/native-reader.ts';
+import { TesseraError } from '../errors.ts';
+
+const native = await nativeForTests('create-files');
+const reader = native.x8 ? new NativeReader(native.x8, 1) : null;
 
 /** The files under `root` the plain way: one synchronous call after another, sorted by path bytes. */
 function reference(root: string): string[] {
@@ -46,10 +52,26 @@ test('listSourceFiles: the parallel walk finds exactly the files of a random tre
       const got = await listSourceFiles(path.join(root, 'src'));
       assert.deepEqual(got.files.map((f) => f.path.join('/')), want);
       for (const f of got.files) assert.equal(f.length, statSync(f.abs).size);
+      // The sizes through the addon's batched stat are the same.
+      if (reader) assert.deepEqual(await listSourceFiles(path.join(root, 'src'), { native: reader }), got);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   }), { numRuns: 40 });
+});
+
+test('listSourceFiles: a file that is gone by the time its size is read is an error, not a silent omission', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'tessera-walk-'));
+  try {
+    mkdirSync(path.join(root, 'src'));
+    writeFileSync(path.join(root, 'src', 'a'), 'x');
+    writeFileSync(path.join(root, 'src', 'b'), 'yy');
+    const vanishing = { statFiles: (paths: string[]) => Float64Array.from(paths, (p) => (p.endsWith('b') ? -1 : 1)) };
+    await assert.rejects(listSourceFiles(path.join(root, 'src'), { native: vanishing }),
+      (e: unknown) => e instanceof TesseraError && e.code === 'NOT_FOUND' && /^b: no longer a file/.test(e.message));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('compareUtf8 orders any two names as their UTF-8 bytes do', () => {

@@ -1,12 +1,13 @@
 // Lists the files a new torrent will hold: sorted by path bytes (the order of a v2 file tree),
 // hidden files included unless excluded, symlinks followed only when their target stays inside
 // the source path (and never twice into the same directory, so link cycles end).
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TesseraError } from '../errors.ts';
 import { globToRegExp } from './glob.ts';
 import { turnEvery } from '../storage/fs-turns.ts';
+import { fileSizes, type BatchStat } from '../storage/file-sizes.ts';
 
 export interface SourceFile {
   /** Path components under the torrent's name (single-file: [name]). */
@@ -46,7 +47,10 @@ function inside(root: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-export async function listSourceFiles(src: string, opts: { include?: readonly string[]; exclude?: readonly string[] } = {}): Promise<SourceList> {
+export async function listSourceFiles(
+  src: string,
+  opts: { include?: readonly string[]; exclude?: readonly string[]; native?: BatchStat | null } = {},
+): Promise<SourceList> {
   const abs = path.resolve(src);
   let st;
   try {
@@ -65,11 +69,13 @@ export async function listSourceFiles(src: string, opts: { include?: readonly st
 
   const rootReal = await realpath(abs);
   const seenDirs = new Set<string>([rootReal]);
-  const files: SourceFile[] = [];
+  const found: Array<{ path: string[]; abs: string }> = [];
   const skipped: string[] = [];
 
-  // Blocking calls with a turn of the event loop every 256 (fs-turns.ts; 5,000 files here: 0.45-0.55 s
+  // Folders are listed with their entries' types (no lstat per entry); only links take blocking
+  // calls here, with a turn of the event loop every 256 (fs-turns.ts; 5,000 files: 0.45-0.55 s
   // of promise-based lstat one after another, 0.1-0.2 s with 64 in flight, 20-25 ms blocking).
+  // The files' sizes are read afterwards in batches (file-sizes.ts).
   const turn = turnEvery(256);
   async function walk(dir: string, rel: string[]): Promise<void> {
     const due = turn();
@@ -78,15 +84,16 @@ export async function listSourceFiles(src: string, opts: { include?: readonly st
     // (path.join normalised each of thousands of paths).
     const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     // Sorted, so which of two links to one folder is kept (the first) does not depend on the file system.
-    for (const e of readdirSync(dir).sort(compareUtf8)) {
-      const p = prefix + e;
-      const relPath = [...rel, e];
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareUtf8(a.name, b.name))) {
+      const p = prefix + e.name;
+      const relPath = [...rel, e.name];
       const relStr = relPath.join('/');
       if (exclude.length && matches(exclude, relStr)) continue;
-      const due = turn();
-      if (due) await due;
-      let s = lstatSync(p);
-      if (s.isSymbolicLink()) {
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        const due = turn();
+        if (due) await due;
         let target: string;
         try {
           target = realpathSync(p);
@@ -95,22 +102,27 @@ export async function listSourceFiles(src: string, opts: { include?: readonly st
           continue;
         }
         if (!inside(rootReal, target)) { skipped.push(relStr); continue; }
-        s = statSync(p);
-        if (s.isDirectory()) {
+        const s = statSync(p);
+        isDir = s.isDirectory();
+        isFile = s.isFile();
+        if (isDir) {
           if (seenDirs.has(target)) continue;
           seenDirs.add(target);
         }
-      } else if (s.isDirectory()) {
+      } else if (isDir) {
         seenDirs.add(realpathSync(p));
       }
-      if (s.isDirectory()) await walk(p, relPath);
-      else if (s.isFile()) {
-        if (include.length && !matches(include, relStr)) continue;
-        files.push({ path: relPath, abs: p, length: s.size });
-      }
+      if (isDir) await walk(p, relPath);
+      else if (isFile && !(include.length && !matches(include, relStr))) found.push({ path: relPath, abs: p });
     }
   }
   await walk(abs, []);
+  const sizes = await fileSizes(found.map((f) => f.abs), opts.native ?? null);
+  const files: SourceFile[] = found.map((f, i) => {
+    const length = sizes[i] as number;
+    if (length < 0) throw new TesseraError('NOT_FOUND', `${f.path.join('/')}: no longer a file (changed while the folder was listed)`);
+    return { path: f.path, abs: f.abs, length };
+  });
   // Each folder was listed in byte order; a full sort keeps component-wise byte order across depths.
   files.sort((a, b) => {
     const n = Math.min(a.path.length, b.path.length);

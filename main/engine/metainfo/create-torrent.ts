@@ -80,7 +80,7 @@ async function create(
   pool: HashPool,
   version: MetaVersion,
 ): Promise<{ bytes: Uint8Array; meta: Metainfo }> {
-  const list = await listSourceFiles(src, { include: opts.include ?? [], exclude: opts.exclude ?? [] });
+  const list = await listSourceFiles(src, { include: opts.include ?? [], exclude: opts.exclude ?? [], native: pool.native });
   const dataBytes = list.files.reduce((s, f) => s + f.length, 0);
   const pl = opts.pieceLength === undefined || opts.pieceLength === 'auto' ? autoPieceLength(dataBytes) : opts.pieceLength;
   checkPieceLength(pl, version);
