@@ -29,3 +29,27 @@ test('formatInfo: a path of 50,000 components (a hostile torrent) is listed whol
   assert.deepEqual(lines.slice(at + 1, at + 4), ['  ├─ a/  (3 B)', '  │  └─ b.txt  (3 B)', '  └─ c.txt  (7 B)']);
   assert.equal(lines[at + 4], `  ${deepPath}  (5 B)`);
 });
+
+test('formatInfo: folders gather their files in the torrent\'s order, sizes add up, and a name used as file and folder shows as both', () => {
+  const files = [
+    { path: 'x/a.txt', size: 1 }, { path: 'y/b.txt', size: 2 }, { path: 'x/c/d.txt', size: 4 },
+    { path: 'x/c', size: 8 }, { path: 'top.txt', size: 16 },
+  ];
+  const j: InfoJson = {
+    schema: 'tessera.info/1', source: 'torrent', name: 't', version: 'v1', infoHashV1: '00'.repeat(20), infoHashV2: null,
+    pieceLength: 16384, pieceCount: 1, totalSize: 31, private: false, source_tag: null, comment: null, creationDate: null,
+    creationDateUnix: null, createdBy: null, trackers: [], webSeeds: [], files, magnet: 'magnet:?xt=urn:btih:' + '00'.repeat(20),
+  };
+  const lines = formatInfo(j).trimEnd().split('\n');
+  const at = lines.indexOf('Files (5):');
+  assert.deepEqual(lines.slice(at + 1, at + 9), [
+    '  ├─ x/  (13 B)',
+    '  │  ├─ a.txt  (1 B)',
+    '  │  ├─ c/  (4 B)',
+    '  │  │  └─ d.txt  (4 B)',
+    '  │  └─ c  (8 B)',
+    '  ├─ y/  (2 B)',
+    '  │  └─ b.txt  (2 B)',
+    '  └─ top.txt  (16 B)',
+  ]);
+});

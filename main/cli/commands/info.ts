@@ -125,42 +125,71 @@ export async function readTorrentFile(file: string): Promise<Metainfo> {
   }
 }
 
-// children: null until a node has one (50,000 files are 50,000 leaves: no empty Map each).
-interface TreeNode { size: number; children: Map<string, TreeNode> | null; file: boolean }
+// A folder keeps its entries in the torrent's order (names and kids side by side) and its folders
+// by name, to find them again; files are only appended (a torrent lists each path once, and one
+// that repeats a path shows it twice). A file is a leaf with no arrays at all.
+interface TreeNode { size: number; names: string[] | null; kids: TreeNode[] | null; folders: Map<string, TreeNode> | null }
 
 /** Deeper paths are listed whole, one line each, after the tree: an indented line per level would grow with the square of the depth. */
 const MAX_TREE_DEPTH = 32;
 
-function fileTree(files: InfoJson['files']): string[] {
-  const root: TreeNode = { size: 0, children: null, file: false };
-  const deep: InfoJson['files'] = [];
-  for (const f of files) {
-    let node = root;
-    const parts = f.path.split('/');
-    if (parts.length > MAX_TREE_DEPTH) { deep.push(f); continue; }
-    node.size += f.size;
-    parts.forEach((p, i) => {
-      const children = (node.children ??= new Map());
-      let next = children.get(p);
-      if (!next) { next = { size: 0, children: null, file: i === parts.length - 1 }; children.set(p, next); }
-      next.size += f.size;
-      node = next;
-    });
+function append(parent: TreeNode, name: string, node: TreeNode): void {
+  (parent.names ??= []).push(name);
+  (parent.kids ??= []).push(node);
+}
+
+function folderOf(parent: TreeNode, name: string): TreeNode {
+  // Files come folder by folder: the folder asked for is most often the one added last.
+  const names = parent.names;
+  const lastName = names === null ? undefined : names[names.length - 1];
+  if (lastName === name) {
+    const last = (parent.kids as TreeNode[])[names!.length - 1] as TreeNode;
+    if (last.kids !== null) return last;
   }
+  let folder = parent.folders?.get(name);
+  if (folder === undefined) {
+    folder = { size: 0, names: [], kids: [], folders: null };
+    (parent.folders ??= new Map()).set(name, folder);
+    append(parent, name, folder);
+  }
+  return folder;
+}
+
+/** Adds a "/"-joined path to the tree; false when it is deeper than MAX_TREE_DEPTH (nothing added). */
+function addPath(root: TreeNode, path: string, size: number): boolean {
+  let depth = 1;
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) if (++depth > MAX_TREE_DEPTH) return false;
+  root.size += size;
+  let node = root;
+  let from = 0;
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', from)) {
+    node = folderOf(node, path.slice(from, slash));
+    node.size += size;
+    from = slash + 1;
+  }
+  append(node, path.slice(from), { size, names: null, kids: null, folders: null });
+  return true;
+}
+
+/** The file list as an indented tree, a line per folder and file, appended to `out`. */
+function fileTree(files: InfoJson['files'], out: string[]): void {
+  const root: TreeNode = { size: 0, names: [], kids: [], folders: null };
+  const deep: InfoJson['files'] = [];
+  for (const f of files) if (!addPath(root, f.path, f.size)) deep.push(f);
   // Depth-first with a stack of its own: a path of tens of thousands of components (a hostile
   // torrent) would overflow the call stack as recursion.
-  const lines: string[] = [];
-  const stack: Array<{ kids: Array<[string, TreeNode]>; next: number; prefix: string }> = [{ kids: [...(root.children ?? [])], next: 0, prefix: '  ' }];
+  const stack: Array<{ node: TreeNode; next: number; prefix: string }> = [{ node: root, next: 0, prefix: '  ' }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1] as (typeof stack)[number];
-    if (top.next >= top.kids.length) { stack.pop(); continue; }
-    const [name, c] = top.kids[top.next++] as [string, TreeNode];
-    const last = top.next === top.kids.length;
-    lines.push(`${top.prefix}${last ? '└─ ' : '├─ '}${name}${c.file ? '' : '/'}  (${formatBytes(c.size)})`);
-    if (c.children) stack.push({ kids: [...c.children], next: 0, prefix: top.prefix + (last ? '   ' : '│  ') });
+    const { names, kids } = top.node;
+    if (names === null || kids === null || top.next >= kids.length) { stack.pop(); continue; }
+    const i = top.next++;
+    const c = kids[i] as TreeNode;
+    const last = i === kids.length - 1;
+    out.push(`${top.prefix}${last ? '└─ ' : '├─ '}${names[i] as string}${c.kids === null ? '' : '/'}  (${formatBytes(c.size)})`);
+    if (c.kids !== null) stack.push({ node: c, next: 0, prefix: top.prefix + (last ? '   ' : '│  ') });
   }
-  for (const f of deep) lines.push(`  ${f.path}  (${formatBytes(f.size)})`);
-  return lines;
+  for (const f of deep) out.push(`  ${f.path}  (${formatBytes(f.size)})`);
 }
 
 export function formatInfo(j: InfoJson): string {
@@ -184,9 +213,9 @@ export function formatInfo(j: InfoJson): string {
   out.push(`Trackers:${j.trackers.length ? '' : '      (none)'}`);
   j.trackers.forEach((t, i) => out.push(`  tier ${i}: ${t.join(', ')}`));
   if (j.webSeeds.length) { out.push('Web seeds:'); for (const w of j.webSeeds) out.push(`  ${w}`); }
-  if (j.source === 'torrent') { out.push(`Files (${j.files.length}):`); for (const line of fileTree(j.files)) out.push(line); } // no spread: 100,000s of lines overflow the call's arguments
-  out.push(`Magnet:        ${j.magnet}`);
-  return out.join('\n') + '\n';
+  if (j.source === 'torrent') { out.push(`Files (${j.files.length}):`); fileTree(j.files, out); }
+  out.push(`Magnet:        ${j.magnet}`, '');
+  return out.join('\n');
 }
 
 export function register(program: Command): void {
