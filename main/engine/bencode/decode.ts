@@ -117,6 +117,7 @@ class Decoder {
   private readonly maxTokens: number;
   private readonly maxHeap: number;
   private readonly bigInts: boolean;
+  private readonly items: BValue[] = [];
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -224,12 +225,22 @@ class Decoder {
     this.count(COST_CONTAINER);
     this.pos++;
     if (c === L) {
-      const list: BValue[] = [];
+      // Items gather on one stack shared by every list being decoded (a nested list is done before
+      // its parent goes on) and each list is cut from it at its exact length: a list grown by push
+      // keeps 17 slots for one item, and a torrent's file list has a one-item path list per file.
+      const { items } = this;
+      const base = items.length;
       while (true) {
         if (this.pos >= n) fail('unterminated list', this.pos);
-        if (bytes[this.pos] === E) { this.pos++; return list; }
+        if (bytes[this.pos] === E) {
+          this.pos++;
+          const list = items.slice(base);
+          items.length = base;
+          return list;
+        }
         this.heap += COST_SLOT;
-        list.push(this.value(depth + 1));
+        const item = this.value(depth + 1);
+        items.push(item);
       }
     }
     const dict: BDict = new Map();
