@@ -17,7 +17,7 @@
 // lose the last unflushed writes; the journal is not fsynced per piece, so that window is the
 // seconds before the cut. (One design for this: the pieces helper's storage/resume-data.ts,
 // merged here and removed.)
-import { open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FilePriority } from '../../shared/snapshot.ts';
 import type { Metainfo } from './metainfo/types.ts';
@@ -26,6 +26,7 @@ import { rootFromLayer } from './metainfo/merkle.ts';
 import { pieceMapOf } from './torrent-v2.ts';
 import { PieceMap } from './storage/piece-map.ts';
 import { safeJoin } from './storage/safe-path.ts';
+import { fileStats, type FileStat } from './storage/file-sizes.ts';
 import { writeFileAtomic } from './storage/atomic-write.ts';
 import type { Bitfield } from './wire/bitfield.ts';
 
@@ -83,17 +84,10 @@ export function torrentRoot(meta: Metainfo, savePath: string): string {
   return meta.multiFile ? safeJoin(savePath, [meta.name]) : savePath;
 }
 
-async function fileStats(meta: Metainfo, savePath: string): Promise<Array<{ size: number; mtimeMs: number } | null>> {
+/** Size and mtime of each file of the torrent on disk; null when absent or unreadable (its pieces are rechecked). */
+function torrentFileStats(meta: Metainfo, savePath: string): Promise<Array<FileStat | null>> {
   const root = torrentRoot(meta, savePath);
-  return Promise.all(meta.files.map(async (f) => {
-    if (f.padding) return null;
-    try {
-      const s = await stat(safeJoin(root, f.path));
-      return { size: s.size, mtimeMs: s.mtimeMs };
-    } catch {
-      return null;
-    }
-  }));
+  return fileStats(meta.files.map((f) => (f.padding ? undefined : safeJoin(root, f.path))), false);
 }
 
 /** Whether every piece touching file i is verified (then we never write to it again). */
@@ -196,7 +190,7 @@ export class SessionStore {
       files: [],
     };
     const map = t.pieceMap ?? new PieceMap(t.meta.files, t.meta.pieceLength, t.meta.totalLength);
-    data.files = (await fileStats(t.meta, t.savePath)).map((st, i) => {
+    data.files = (await torrentFileStats(t.meta, t.savePath)).map((st, i) => {
       const f = t.meta.files[i];
       if (st === null || f === undefined || f.length === 0) return st;
       return { size: st.size, mtimeMs: fileComplete(map, i, have) ? st.mtimeMs : null };
@@ -284,7 +278,7 @@ export class SessionStore {
     } catch { /* no journal */ }
     const noResume = data.have === '' && journaled === 0;
     if (noResume) return undefined;
-    const now = await fileStats(meta, savePath);
+    const now = await torrentFileStats(meta, savePath);
     const recheck = new Set<number>();
     for (let i = 0; i < meta.files.length; i++) {
       const f = meta.files[i];

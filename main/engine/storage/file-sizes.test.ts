@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileSizes, type BatchStat } from './file-sizes.ts';
+import { fileSizes, fileStats, type BatchStat } from './file-sizes.ts';
+import { isTesseraError } from '../errors.ts';
 import { nativeForTests } from '../hashing/native-for-tests.ts';
 import { NativeReader } from '../hashing/native-reader.ts';
 
@@ -36,6 +37,28 @@ test('fileSizes: regular files by size, everything else -1, the same with the ad
       assert.deepEqual([...(await fileSizes(paths, counted))], want);
       assert.ok(calls > 1 && calls < paths.length / 8, `batched: ${calls} calls for ${paths.length} paths`);
     }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('fileStats: size and the mtime fs.stat gives for regular files, null for the rest; other errors throw only when strict', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-stats-'));
+  try {
+    await writeFile(join(dir, 'a'), 'hello');
+    await mkdir(join(dir, 'sub'));
+    await symlink(join(dir, 'a'), join(dir, 'link-to-a'));
+    await symlink(join(dir, 'loop'), join(dir, 'loop')); // ELOOP: neither missing nor a file
+    const a = await stat(join(dir, 'a'));
+    const paths = [join(dir, 'a'), undefined, join(dir, 'sub'), join(dir, 'missing'), join(dir, 'link-to-a'), join(dir, 'a', 'x'), `${dir}/bad\0name`,
+      ...Array.from({ length: 2000 }, (_, i) => (i % 2 ? join(dir, 'a') : undefined))];
+    const got = await fileStats(paths, true);
+    const file = { size: 5, mtimeMs: a.mtimeMs };
+    assert.deepEqual(got.slice(0, 7), [file, null, null, null, file, null, null]);
+    assert.deepEqual(got.slice(7), Array.from({ length: 2000 }, (_, i) => (i % 2 ? file : null)));
+    const looped = [join(dir, 'a'), join(dir, 'loop')];
+    assert.deepEqual(await fileStats(looped, false), [file, null]);
+    await assert.rejects(fileStats(looped, true), (e) => isTesseraError(e) && e.code === 'IO_ERROR' && e.message.includes('loop'));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -22,6 +22,7 @@ import type { TorrentFile } from '../metainfo/types.ts';
 import type { PieceMap } from './piece-map.ts';
 import type { ReadSegment } from '../hashing/hash-pool.ts';
 import { safeJoin } from './safe-path.ts';
+import { fileStats, type FileStat } from './file-sizes.ts';
 import { HandleCache, isCode } from './handle-cache.ts';
 import { TesseraError } from '../errors.ts';
 import { InlineWrites, inlineWritesAllowed } from './inline-writes.ts';
@@ -46,11 +47,6 @@ export interface FsStoreOptions {
   partFile?: string;
   /** Write pieces on the calling thread while the disk keeps up (inline-writes.ts); default true. */
   inlineWrites?: boolean;
-}
-
-export interface FileStat {
-  size: number;
-  mtimeMs: number;
 }
 
 /** Where a torrent's files go: the save path for a single-file torrent, `<savePath>/<name>` otherwise. */
@@ -207,19 +203,8 @@ export class FsStore {
   }
 
   /** Size and mtime of each file on disk; null when absent (and always for padding files). */
-  async existingFiles(): Promise<Array<FileStat | null>> {
-    return Promise.all(
-      this.#paths.map(async (p) => {
-        if (p === undefined) return null;
-        try {
-          const st = await stat(p);
-          return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : null;
-        } catch (err) {
-          if (isCode(err, 'ENOENT') || isCode(err, 'ENOTDIR')) return null;
-          throw ioError(`stat ${p}`, err);
-        }
-      }),
-    );
+  existingFiles(): Promise<Array<FileStat | null>> {
+    return fileStats(this.#paths, true);
   }
 
   async close(): Promise<void> {
