@@ -7,6 +7,17 @@ import type { Torrent } from './torrent.ts';
 
 const magnets = new WeakMap<Torrent, string>();
 const availBuffers = new WeakMap<Torrent, Uint16Array>();
+/** Each file's path joined once per Metainfo, not on every 4 Hz detail (50,000 joins: ~10 ms each time here). */
+const joinedPaths = new WeakMap<Torrent['meta'], string[]>();
+
+function pathsOf(meta: Torrent['meta']): string[] {
+  let paths = joinedPaths.get(meta);
+  if (paths === undefined) {
+    paths = meta.files.map((f) => f.path.join('/'));
+    joinedPaths.set(meta, paths);
+  }
+  return paths;
+}
 
 export function torrentSummary(t: Torrent): TorrentSummary {
   let magnet = magnets.get(t);
@@ -65,9 +76,10 @@ export function torrentDetail(t: Torrent): TorrentDetail {
     const c = counts[i] ?? 0;
     avail[i] = c > 65535 ? 65535 : c;
   }
+  const paths = pathsOf(t.meta);
   const files: FileSummary[] = t.meta.files.map((f, index) => ({
     index,
-    path: f.path.join('/'),
+    path: paths[index] as string,
     length: f.length,
     doneBytes: f.padding ? 0 : Math.min(f.length, t.fileDone[index] ?? 0),
     priority: t.filePriorities[index] ?? 'normal',
