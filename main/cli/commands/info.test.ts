@@ -2,13 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatInfo, type InfoJson } from './info.ts';
 
+/** An InfoJson of a torrent holding `files` (the other fields do not matter to the tree). */
+function torrentInfo(name: string, files: InfoJson['files']): InfoJson {
+  return {
+    schema: 'tessera.info/1', source: 'torrent', name, version: 'v1', infoHashV1: '00'.repeat(20), infoHashV2: null,
+    pieceLength: 16384, pieceCount: 1, totalSize: files.reduce((n, f) => n + f.size, 0), private: false, source_tag: null, comment: null,
+    creationDate: null, creationDateUnix: null, createdBy: null, trackers: [], webSeeds: [], files, magnet: 'magnet:?xt=urn:btih:' + '00'.repeat(20),
+  };
+}
+
 test('formatInfo: a torrent of 300,000 files prints its whole tree (no argument-list overflow)', () => {
   const files = Array.from({ length: 300_000 }, (_, i) => ({ path: `d${i % 100}/f${i}`, size: i }));
-  const j: InfoJson = {
-    schema: 'tessera.info/1', source: 'torrent', name: 'big', version: 'v1', infoHashV1: '00'.repeat(20), infoHashV2: null,
-    pieceLength: 16384, pieceCount: 1, totalSize: 1, private: false, source_tag: null, comment: null, creationDate: null,
-    creationDateUnix: null, createdBy: null, trackers: [], webSeeds: [], files, magnet: 'magnet:?xt=urn:btih:' + '00'.repeat(20),
-  };
+  const j = torrentInfo('big', files);
   const lines = formatInfo(j).trimEnd().split('\n');
   assert.ok(lines.includes('Files (300000):'));
   assert.equal(lines.filter((l) => /f\d+ {2}\(/.test(l)).length, 300_000, 'one line per file');
@@ -19,11 +24,7 @@ test('formatInfo: a torrent of 300,000 files prints its whole tree (no argument-
 test('formatInfo: a path of 50,000 components (a hostile torrent) is listed whole, beside a normal tree', () => {
   const deepPath = Array.from({ length: 50_000 }, () => 'abcdefghijklmnopqrst').join('/');
   const files = [{ path: 'a/b.txt', size: 3 }, { path: deepPath, size: 5 }, { path: 'c.txt', size: 7 }];
-  const j: InfoJson = {
-    schema: 'tessera.info/1', source: 'torrent', name: 'deep', version: 'v1', infoHashV1: '00'.repeat(20), infoHashV2: null,
-    pieceLength: 16384, pieceCount: 1, totalSize: 15, private: false, source_tag: null, comment: null, creationDate: null,
-    creationDateUnix: null, createdBy: null, trackers: [], webSeeds: [], files, magnet: 'magnet:?xt=urn:btih:' + '00'.repeat(20),
-  };
+  const j = torrentInfo('deep', files);
   const lines = formatInfo(j).trimEnd().split('\n');
   const at = lines.indexOf('Files (3):');
   assert.deepEqual(lines.slice(at + 1, at + 4), ['  ├─ a/  (3 B)', '  │  └─ b.txt  (3 B)', '  └─ c.txt  (7 B)']);
@@ -35,11 +36,7 @@ test('formatInfo: folders gather their files in the torrent\'s order, sizes add 
     { path: 'x/a.txt', size: 1 }, { path: 'y/b.txt', size: 2 }, { path: 'x/c/d.txt', size: 4 },
     { path: 'x/c', size: 8 }, { path: 'top.txt', size: 16 },
   ];
-  const j: InfoJson = {
-    schema: 'tessera.info/1', source: 'torrent', name: 't', version: 'v1', infoHashV1: '00'.repeat(20), infoHashV2: null,
-    pieceLength: 16384, pieceCount: 1, totalSize: 31, private: false, source_tag: null, comment: null, creationDate: null,
-    creationDateUnix: null, createdBy: null, trackers: [], webSeeds: [], files, magnet: 'magnet:?xt=urn:btih:' + '00'.repeat(20),
-  };
+  const j = torrentInfo('t', files);
   const lines = formatInfo(j).trimEnd().split('\n');
   const at = lines.indexOf('Files (5):');
   assert.deepEqual(lines.slice(at + 1, at + 9), [
