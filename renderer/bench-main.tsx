@@ -6,6 +6,7 @@ import { DetailFrameDecoder } from '../shared/detail-delta.ts';
 import type { ServerMessage } from '../shared/ws-protocol.ts';
 import type { FromWorker, ToWorker } from './dev/feed-worker.ts';
 import { mountApp } from './mount.tsx';
+import { SYNTHETIC_FILES } from './dev/synthetic-feed.ts';
 import { clickRow, setDetailTab } from './store/actions.ts';
 
 const SETTINGS: Settings = {
@@ -56,7 +57,7 @@ const api: TesseraApi = {
   invoke(command, arg) {
     // Commands are answered locally: the benchmark measures rendering, not an engine.
     if (command === 'torrent:select') send({ type: 'focus', id: (arg as { id: string | null }).id });
-    const value = command === 'settings:get' || command === 'settings:set' ? SETTINGS : null;
+    const value = command === 'settings:get' || command === 'settings:set' ? SETTINGS : command === 'torrent:files' ? SYNTHETIC_FILES : null;
     return Promise.resolve({ ok: true, value } as Result<never>);
   },
   on(event, listener) {

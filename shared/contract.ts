@@ -1,7 +1,7 @@
 // The one contract between the UI and the engine. Electron IPC and the headless WebSocket are two
 // transports of exactly these commands and events; the renderer does not know which it has.
 // Every command returns a Result (never throws across the transport). No Node, no DOM here.
-import type { FilePriority, TorrentDetail, TorrentSummary } from './snapshot.ts';
+import type { FilePriority, FilesPage, TorrentDetail, TorrentSummary } from './snapshot.ts';
 
 export type ErrorCode =
   | 'BAD_ARGUMENT' | 'NOT_FOUND' | 'METAINFO_INVALID' | 'MAGNET_INVALID' | 'IO_ERROR'
@@ -81,6 +81,8 @@ export interface Commands {
   'torrent:resume': [{ ids: string[] }, null];
   'torrent:remove': [{ ids: string[]; deleteData: boolean }, null];
   'torrent:set-file-priorities': [{ id: string; priorities: Array<{ index: number; priority: FilePriority }> }, null];
+  /** Up to `count` (at most MAX_FILES_PAGE) of the torrent's files from `from`, padding files left out. */
+  'torrent:files': [{ id: string; from: number; count: number }, FilesPage];
   'torrent:recheck': [{ id: string }, null];
   /** Adds a tracker last in `tier` (omitted or past the end: a new last tier). */
   'torrent:add-tracker': [{ id: string; url: string; tier?: number }, null];

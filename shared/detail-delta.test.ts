@@ -12,7 +12,7 @@ function detail(id: string, pieces: number, seed: number): TorrentDetail {
     if ((i * 7 + seed) % 3 === 0) have[i >> 3]! |= 0x80 >> (i & 7);
     availability[i] = (i * 31 + seed) % 40;
   }
-  return { id, have, downloading, availability, seedCount: 1, peers: [], files: [], trackers: [] };
+  return { id, have, downloading, availability, seedCount: 1, peers: [], trackers: [] };
 }
 
 /** The next tick: a few bytes of `have`, a few availability counts and the request set change. */

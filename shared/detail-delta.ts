@@ -10,7 +10,7 @@
 //
 // Delta layout (integers little-endian):
 //   0  u8[2]  magic 'T' 'D'
-//   2  u8     version (2)
+//   2  u8     version (3: the JSON has no file list since the torrent:files command)
 //   3  u8     flags: bit 0 = full (patches all-zero arrays, no base)
 //   4  u32    pieceCount
 //   8  u32    jsonLength
@@ -18,7 +18,7 @@
 //  16  u32    base: the index of the frame this one patches (unused when full)
 //  20  three sections — have (1-byte elements), downloading (1), availability (2, u16 LE) — each:
 //        u32 runCount, then runCount × { u32 start, u32 length, length elements }
-//      u8[J]  JSON utf-8 of { id, seedCount, peers, files, trackers }
+//      u8[J]  JSON utf-8 of { id, seedCount, peers, trackers }
 // An array with no runs is unchanged: the decoder hands back the previous array object itself, so
 // the UI can skip redrawing a bar whose data did not move (it compares by identity).
 import {
@@ -27,7 +27,7 @@ import {
 } from './snapshot-codec.ts';
 import type { TorrentDetail } from './snapshot.ts';
 
-export const DELTA_FRAME_VERSION = 2;
+export const DELTA_FRAME_VERSION = 3;
 const DELTA_HEADER = 20;
 const FLAG_FULL = 1;
 /** A full frame at least this often (frames), so a receiver that lost its base catches up. */

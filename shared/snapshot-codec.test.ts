@@ -18,7 +18,6 @@ function detail(pieceCount: number, seed: number): TorrentDetail {
     id: 'ab'.repeat(20), have, downloading, availability, seedCount: 3,
     peers: [{ id: '127.0.0.1:1', ip: '127.0.0.1', port: 1, client: 'libtorrent', source: 'manual', progress: 1, downRate: 0, upRate: 0, downloaded: 0, uploaded: 0,
       flags: { amChoking: true, amInterested: false, peerChoking: true, peerInterested: false, incoming: false, snubbed: false } }],
-    files: [{ index: 0, path: 'a/b', length: 10, doneBytes: 5, priority: 'normal', padding: false }],
     trackers: [],
   };
 }

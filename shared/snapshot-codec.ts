@@ -5,20 +5,20 @@
 //
 // Layout (all integers little-endian):
 //   0  u8[2]  magic 'T' 'D'
-//   2  u8     version (1)
+//   2  u8     version (2: the JSON has no file list since the torrent:files command)
 //   3  u8     flags (reserved, 0)
 //   4  u32    pieceCount
 //   8  u32    jsonLength
 //  12  u8[B]  have          B = ceil(pieceCount / 8)
 //      u8[B]  downloading
 //      u8[2P] availability  P = pieceCount, u16 little-endian each
-//      u8[J]  JSON utf-8 of { id, seedCount, peers, files, trackers }
+//      u8[J]  JSON utf-8 of { id, seedCount, peers, trackers }
 // No Node, no DOM: TextEncoder/TextDecoder and DataView exist in both.
 import type { TorrentDetail } from './snapshot.ts';
 
 export const DETAIL_FRAME_MAGIC_0 = 0x54; // 'T'
 export const DETAIL_FRAME_MAGIC_1 = 0x44; // 'D'
-export const DETAIL_FRAME_VERSION = 1;
+export const DETAIL_FRAME_VERSION = 2;
 export const DETAIL_FRAME_HEADER = 12;
 const HEADER = DETAIL_FRAME_HEADER;
 /** 2^24 pieces is far beyond any real torrent (16 TiB at 1 MiB pieces); caps allocation on decode. */
@@ -119,10 +119,10 @@ export function decodeDetail(bytes: Uint8Array): TorrentDetail {
 export type DetailRest = Omit<TorrentDetail, 'have' | 'downloading' | 'availability'>;
 
 export function encodeDetailJson(detail: TorrentDetail): Uint8Array {
-  return encoder.encode(JSON.stringify({ id: detail.id, seedCount: detail.seedCount, peers: detail.peers, files: detail.files, trackers: detail.trackers }));
+  return encoder.encode(JSON.stringify({ id: detail.id, seedCount: detail.seedCount, peers: detail.peers, trackers: detail.trackers }));
 }
 
-/** The JSON tail of a frame: { id, seedCount, peers, files, trackers }. */
+/** The JSON tail of a frame: { id, seedCount, peers, trackers }. */
 export function decodeDetailJson(bytes: Uint8Array): DetailRest {
   let rest: unknown;
   try {
@@ -131,7 +131,7 @@ export function decodeDetailJson(bytes: Uint8Array): DetailRest {
     throw new SnapshotCodecError(`detail JSON invalid: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (!isRecord(rest) || typeof rest.id !== 'string' || typeof rest.seedCount !== 'number' ||
-      !Array.isArray(rest.peers) || !Array.isArray(rest.files) || !Array.isArray(rest.trackers)) {
+      !Array.isArray(rest.peers) || !Array.isArray(rest.trackers)) {
     throw new SnapshotCodecError('detail JSON has the wrong shape');
   }
   // The JSON part comes from our own engine; its element shapes are trusted after the top-level check.
@@ -139,7 +139,6 @@ export function decodeDetailJson(bytes: Uint8Array): DetailRest {
     id: rest.id,
     seedCount: rest.seedCount,
     peers: rest.peers as TorrentDetail['peers'],
-    files: rest.files as TorrentDetail['files'],
     trackers: rest.trackers as TorrentDetail['trackers'],
   };
 }

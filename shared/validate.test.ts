@@ -17,6 +17,7 @@ test('valid arguments pass and come back as fresh objects', () => {
   assert.deepEqual(validators['settings:set']({ encryption: 'require', utp: false }), { ok: true, value: { encryption: 'require', utp: false } });
   assert.deepEqual(validators['torrent:set-file-priorities']({ id: ID, priorities: [{ index: 0, priority: 'skip' }] }).ok, true);
   assert.deepEqual(validators['verify:start']({ jobId: 'j1', id: ID, path: '/tmp/x' }).ok, true);
+  assert.deepEqual(validators['torrent:files']({ id: ID, from: 49_990, count: 40 }), { ok: true, value: { id: ID, from: 49_990, count: 40 } });
   assert.deepEqual(validators['torrent:add-tracker']({ id: ID, url: ' udp://127.0.0.1:6969/announce ', tier: 2 }),
     { ok: true, value: { id: ID, url: 'udp://127.0.0.1:6969/announce', tier: 2 } });
   assert.deepEqual(validators['torrent:add-tracker']({ id: ID, url: 'https://t.example/announce?k=1' }),
@@ -39,6 +40,10 @@ test('bad arguments are refused with BAD_ARGUMENT', () => {
     ['torrent:select', { id: 5 }],
     ['torrent:set-file-priorities', { id: ID, priorities: [{ index: -1, priority: 'skip' }] }],
     ['torrent:set-file-priorities', { id: ID, priorities: [{ index: 0, priority: 'urgent' }] }],
+    ['torrent:files', { id: ID, from: -1, count: 10 }],
+    ['torrent:files', { id: ID, from: 0, count: 1001 }],
+    ['torrent:files', { id: ID, from: 0.5, count: 10 }],
+    ['torrent:files', { id: ID, from: 0 }],
     ['create:start', { jobId: 'j', path: '/x', version: 'v3', pieceLength: 0, trackers: [], webSeeds: [], private: false, seed: false }],
     ['create:start', { jobId: 'j', path: '/x', version: 'v1', pieceLength: 1000, trackers: [], webSeeds: [], private: false, seed: false }],
     ['verify:start', { jobId: 'j', path: '/x' }],
@@ -73,7 +78,7 @@ test('unknown commands, including prototype keys, are refused', () => {
     assert.equal(isCommandName(c), false);
     assert.equal(validateCommand(c, {}).ok, false);
   }
-  assert.equal(COMMAND_NAMES.length, 18);
+  assert.equal(COMMAND_NAMES.length, 19);
 });
 
 test('no validator throws on arbitrary input', () => {

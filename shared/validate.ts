@@ -5,7 +5,7 @@
 // This file holds the table of validators per command; the field checkers are in
 // validate-fields.ts, settings in validate-settings.ts, create/verify jobs in validate-jobs.ts.
 import type { CommandArg, CommandName } from './contract.ts';
-import type { FilePriority } from './snapshot.ts';
+import { MAX_FILES_PAGE, type FilePriority } from './snapshot.ts';
 import {
   MAX_MAGNET, MAX_PRIORITIES, MAX_TEXT, MAX_TIER, addOptions, bad, base64, bool, ids, int, jobId, ok, priority, record, str,
   torrentId, trackerUrl, type V,
@@ -76,6 +76,16 @@ export const validators: Validators = {
       priorities.push({ index: index.value, priority: p.value });
     }
     return ok({ id: id.value, priorities });
+  },
+  'torrent:files': (v) => {
+    const o = record(v, 'torrent:files', ['id', 'from', 'count']);
+    if (!o.ok) return o;
+    const id = torrentId(o.value.id, 'id');
+    if (!id.ok) return id;
+    const from = int(o.value.from, 'from', 0, MAX_PRIORITIES);
+    if (!from.ok) return from;
+    const count = int(o.value.count, 'count', 0, MAX_FILES_PAGE);
+    return count.ok ? ok({ id: id.value, from: from.value, count: count.value }) : count;
   },
   'torrent:recheck': (v) => {
     const o = record(v, 'torrent:recheck', ['id']);

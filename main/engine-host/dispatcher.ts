@@ -102,6 +102,10 @@ async function run(deps: DispatchDeps, clientId: string, cmd: ValidCommand): Pro
       deps.publishSoon();
       return ok(null);
     }
+    case 'torrent:files': {
+      const page = session.files(cmd.arg.id, cmd.arg.from, cmd.arg.count);
+      return page ? ok(page) : fail('NOT_FOUND', `no torrent ${cmd.arg.id}`);
+    }
     case 'torrent:recheck': {
       const k = known(session, [cmd.arg.id]);
       if (!k.ok) return k;

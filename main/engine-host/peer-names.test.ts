@@ -12,7 +12,7 @@ function peer(ip: string): PeerSummary {
   };
 }
 function detail(ips: string[]): TorrentDetail {
-  return { id: 'a', have: new Uint8Array(0), downloading: new Uint8Array(0), availability: new Uint16Array(0), seedCount: 0, peers: ips.map(peer), files: [], trackers: [] };
+  return { id: 'a', have: new Uint8Array(0), downloading: new Uint8Array(0), availability: new Uint16Array(0), seedCount: 0, peers: ips.map(peer), trackers: [] };
 }
 
 test('peer names: a miss starts one background lookup; the name shows on a later snapshot', async () => {

@@ -1,7 +1,7 @@
 // The part of the engine's Session (main/engine/session.ts) the host uses, as an interface so the
 // dispatcher and publisher can be unit-tested with a small in-memory session. The real Session
 // satisfies it structurally (worker.ts passes one in).
-import type { FilePriority, TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
+import type { FilePriority, FilesPage, TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
 import type { SessionDhtOptions } from '../engine/session-dht.ts';
 
 export interface EngineSessionSettings {
@@ -27,6 +27,7 @@ export interface EngineSession {
   removeTracker(id: string, url: string): Promise<void>;
   summaries(): TorrentSummary[];
   detail(id: string): TorrentDetail | undefined;
+  files(id: string, from: number, count: number): FilesPage | undefined;
   torrentFile(id: string): Uint8Array | undefined;
   close(): Promise<void>;
   /** Start/restart (options) or stop (null) the DHT at run time; absent in engines without one. */

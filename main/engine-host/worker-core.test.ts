@@ -79,6 +79,9 @@ test('commands reach the session and come back as Results; the list is published
   assert.equal(!bad.ok && bad.error.code, 'METAINFO_INVALID');
   const magnet = await h.invoke('torrent:magnet', { id });
   assert.deepEqual(magnet, { ok: true, value: `magnet:?xt=urn:btih:${id}` });
+  assert.deepEqual(await h.invoke('torrent:files', { id, from: 0, count: 50 }), { ok: true, value: { total: 0, files: [] } });
+  const noFiles = await h.invoke('torrent:files', { id: 'f'.repeat(40), from: 0, count: 50 });
+  assert.equal(!noFiles.ok && noFiles.error.code, 'NOT_FOUND');
 
   const rm1 = h.out.length;
   assert.deepEqual(await h.invoke('torrent:remove', { ids: [id], deleteData: false }), { ok: true, value: null });

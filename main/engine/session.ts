@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type net from 'node:net';
-import type { FilePriority, TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
+import type { FilePriority, FilesPage, TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
 import { DEFAULT_SETTINGS, type AddTorrentOptions, type SessionEvents, type SessionOptions, type SessionSettings } from './session-types.ts';
 import { TesseraError } from './errors.ts';
 import { parseTorrent } from './metainfo/parse-torrent.ts';
@@ -22,7 +22,7 @@ import { torrentIdentity } from './torrent-v2.ts';
 import { SessionStore, type TorrentEntry } from './session-store.ts';
 import { PeerLimits } from './peer-limits.ts';
 import { Torrent } from './torrent.ts';
-import { torrentDetail, torrentSummary } from './torrent-snapshot.ts';
+import { torrentDetail, torrentFiles, torrentSummary } from './torrent-snapshot.ts';
 import { MagnetManager, magnetHooks, magnetId } from './session-magnet.ts';
 import { parseMagnet } from './metainfo/magnet.ts';
 import { SessionDht, type SessionDhtHooks, type SessionDhtOptions } from './session-dht.ts';
@@ -317,6 +317,12 @@ export class Session extends EventEmitter<SessionEvents> {
   detail(id: string): TorrentDetail | undefined {
     const t = this.#torrents.get(id);
     return t === undefined ? undefined : torrentDetail(t);
+  }
+
+  /** A page of the torrent's file list (padding files left out); undefined for an unknown id. */
+  files(id: string, from: number, count: number): FilesPage | undefined {
+    const t = this.#torrents.get(id);
+    return t === undefined ? undefined : torrentFiles(t, from, count);
   }
 
   torrentFile(id: string): Uint8Array | undefined {

@@ -1,22 +1,24 @@
 // The UI's view of a torrent (shared/snapshot.ts). summary() is O(peers); detail() reuses typed
 // arrays per torrent (the have and downloading bitfields are the picker's own bytes; only the
 // availability array is refreshed with one numeric pass) — no per-piece objects, no JSON.
-import type { FileSummary, TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
+import type { FileSummary, FilesPage, TorrentDetail, TorrentSummary } from '../../shared/snapshot.ts';
 import { magnetFromMetainfo } from './metainfo/magnet.ts';
 import type { Torrent } from './torrent.ts';
 
 const magnets = new WeakMap<Torrent, string>();
 const availBuffers = new WeakMap<Torrent, Uint16Array>();
-/** Each file's path joined once per Metainfo, not on every 4 Hz detail (50,000 joins: ~10 ms each time here). */
-const joinedPaths = new WeakMap<Torrent['meta'], string[]>();
+/** Per Metainfo: the indices of the files that are not padding, and each file's path joined. */
+const listed = new WeakMap<Torrent['meta'], { shown: number[]; paths: string[] }>();
 
-function pathsOf(meta: Torrent['meta']): string[] {
-  let paths = joinedPaths.get(meta);
-  if (paths === undefined) {
-    paths = meta.files.map((f) => f.path.join('/'));
-    joinedPaths.set(meta, paths);
+function listOf(meta: Torrent['meta']): { shown: number[]; paths: string[] } {
+  let l = listed.get(meta);
+  if (l === undefined) {
+    const shown: number[] = [];
+    meta.files.forEach((f, i) => { if (!f.padding) shown.push(i); });
+    l = { shown, paths: meta.files.map((f) => f.path.join('/')) };
+    listed.set(meta, l);
   }
-  return paths;
+  return l;
 }
 
 export function torrentSummary(t: Torrent): TorrentSummary {
@@ -76,15 +78,6 @@ export function torrentDetail(t: Torrent): TorrentDetail {
     const c = counts[i] ?? 0;
     avail[i] = c > 65535 ? 65535 : c;
   }
-  const paths = pathsOf(t.meta);
-  const files: FileSummary[] = t.meta.files.map((f, index) => ({
-    index,
-    path: paths[index] as string,
-    length: f.length,
-    doneBytes: f.padding ? 0 : Math.min(f.length, t.fileDone[index] ?? 0),
-    priority: t.filePriorities[index] ?? 'normal',
-    padding: f.padding,
-  }));
   const pc = t.pieceMap.pieceCount;
   return {
     id: t.id,
@@ -93,7 +86,26 @@ export function torrentDetail(t: Torrent): TorrentDetail {
     availability: avail,
     seedCount: picker.availability.seeds,
     peers: [...t.peers.values()].map((p) => p.summary(pc)).concat(t.webSeeds.summaries()),
-    files,
     trackers: t.announcer.trackers(),
   };
+}
+
+/** `count` of the torrent's files (padding files left out) from `from`: the rows the Files tab shows. */
+export function torrentFiles(t: Torrent, from: number, count: number): FilesPage {
+  const { shown, paths } = listOf(t.meta);
+  const files: FileSummary[] = [];
+  for (let k = from; k < shown.length && k < from + count; k++) {
+    const index = shown[k] as number;
+    const f = t.meta.files[index];
+    if (f === undefined) continue;
+    files.push({
+      index,
+      path: paths[index] as string,
+      length: f.length,
+      doneBytes: Math.min(f.length, t.fileDone[index] ?? 0),
+      priority: t.filePriorities[index] ?? 'normal',
+      padding: false,
+    });
+  }
+  return { total: shown.length, files };
 }

@@ -31,6 +31,7 @@ const api: PreloadApi = {
   torrentResume: command('torrent:resume'),
   torrentRemove: command('torrent:remove'),
   torrentSetFilePriorities: command('torrent:set-file-priorities'),
+  torrentFiles: command('torrent:files'),
   torrentRecheck: command('torrent:recheck'),
   torrentAddTracker: command('torrent:add-tracker'),
   torrentRemoveTracker: command('torrent:remove-tracker'),

@@ -4,7 +4,7 @@
 // bench-main.tsx (npm run bench:ui) and never by the app, which only shows what the engine sends.
 // Deterministic for a given seed, so runs are comparable.
 import type { Events } from '../../shared/contract.ts';
-import type { PeerSummary, TorrentDetail, TorrentStatus, TorrentSummary } from '../../shared/snapshot.ts';
+import type { FilesPage, PeerSummary, TorrentDetail, TorrentStatus, TorrentSummary } from '../../shared/snapshot.ts';
 
 export interface FeedOptions {
   torrents: number;
@@ -14,6 +14,16 @@ export interface FeedOptions {
   peers: number;
   seed: number;
 }
+/** The big torrent's file list (torrent:files answers it in the UI benchmark). */
+export const SYNTHETIC_FILES: FilesPage = {
+  total: 3,
+  files: [
+    { index: 0, path: 'big-dataset/part-0001.bin', length: 13e9, doneBytes: 5.2e9, priority: 'normal', padding: false },
+    { index: 1, path: 'big-dataset/part-0002.bin', length: 13e9, doneBytes: 5.1e9, priority: 'high', padding: false },
+    { index: 2, path: 'big-dataset/README.txt', length: 4096, doneBytes: 4096, priority: 'normal', padding: false },
+  ],
+};
+
 export const DEFAULT_FEED: FeedOptions = { torrents: 2000, bigPieces: 100_000, activeShare: 0.25, peers: 60, seed: 42 };
 
 function mulberry32(seed: number): () => number {
@@ -191,11 +201,7 @@ export class SyntheticFeed {
     }
     return {
       id: this.bigId, have: this.have.slice(), downloading, availability: availability.slice(), seedCount: 5,
-      peers: this.peers, files: [
-        { index: 0, path: 'big-dataset/part-0001.bin', length: 13e9, doneBytes: 5.2e9, priority: 'normal', padding: false },
-        { index: 1, path: 'big-dataset/part-0002.bin', length: 13e9, doneBytes: 5.1e9, priority: 'high', padding: false },
-        { index: 2, path: 'big-dataset/README.txt', length: 4096, doneBytes: 4096, priority: 'normal', padding: false },
-      ],
+      peers: this.peers,
       trackers: [
         { url: 'udp://tracker.example.org:6969/announce', tier: 0, status: 'working', seeders: 12, leechers: 48, peersReceived: 50, nextAnnounce: Date.now() + 1_500_000 },
         { url: 'http://tracker.example.net/announce', tier: 1, status: 'error', lastError: 'ETIMEDOUT', peersReceived: 0, nextAnnounce: Date.now() + 300_000 },

@@ -1,7 +1,7 @@
 // The commands the UI issues, over a TesseraApi. Every failure becomes a toast in plain words;
 // nothing here throws into a React handler.
 import type { CommandArg, CommandName, CommandResult, TesseraApi } from '../../shared/contract.ts';
-import type { FilePriority } from '../../shared/snapshot.ts';
+import type { FilePriority, FilesPage } from '../../shared/snapshot.ts';
 import { bytesToBase64 } from '../lib/base64.ts';
 import { MAX_TORRENT_FILE_BYTES } from '../lib/drop-text.ts';
 import { closeDialog, pushToast, selectedIds, setEngineSettings } from './actions.ts';
@@ -30,6 +30,9 @@ export interface Controller {
   remove(ids: readonly string[], deleteData: boolean): Promise<void>;
   recheck(id: string): Promise<void>;
   setFilePriority(id: string, index: number, priority: FilePriority): Promise<void>;
+  /** A page of a torrent's file list; null when there is none (yet) or the engine did not answer —
+   *  asked again at the next detail update, so a failure is not worth a toast. */
+  files(id: string, from: number, count: number): Promise<FilesPage | null>;
   /** Adds/removes a tracker; resolves to null on success, else the problem in plain words (shown
    *  beside the tracker list, not as a toast, so the typed URL can be corrected in place). */
   addTracker(id: string, url: string, tier?: number): Promise<string | null>;
@@ -76,6 +79,14 @@ export function createController(api: TesseraApi, store: AppStore, deps: Control
     async recheck(id) { await run('torrent:recheck', { id }, 'Recheck'); },
     async setFilePriority(id, index, priority) {
       await run('torrent:set-file-priorities', { id, priorities: [{ index, priority }] }, 'Changing the file priority');
+    },
+    async files(id, from, count) {
+      try {
+        const r = await api.invoke('torrent:files', { id, from, count });
+        return r.ok ? r.value : null;
+      } catch {
+        return null;
+      }
     },
     async addTracker(id, url, tier) {
       const problem = trackerUrlProblem(url);

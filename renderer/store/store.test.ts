@@ -9,7 +9,7 @@ import { row } from './test-rows.ts';
 import type { TorrentDetail } from '../../shared/snapshot.ts';
 
 function detail(id: string): TorrentDetail {
-  return { id, have: new Uint8Array(2), downloading: new Uint8Array(2), availability: new Uint16Array(10), seedCount: 0, peers: [], files: [], trackers: [] };
+  return { id, have: new Uint8Array(2), downloading: new Uint8Array(2), availability: new Uint16Array(10), seedCount: 0, peers: [], trackers: [] };
 }
 
 test('torrents:update merges changed rows, drops removed ids, replaces the Map', () => {

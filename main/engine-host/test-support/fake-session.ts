@@ -3,7 +3,7 @@
 // Only tests import this; the product always runs main/engine/session.ts.
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
-import type { FilePriority, TorrentDetail, TorrentSummary } from '../../../shared/snapshot.ts';
+import type { FilePriority, FilesPage, TorrentDetail, TorrentSummary } from '../../../shared/snapshot.ts';
 import { TesseraError } from '../../engine/errors.ts';
 import type { SessionDhtOptions } from '../../engine/session-dht.ts';
 import type { EngineAddOptions, EngineSession, EngineSessionSettings } from '../session-port.ts';
@@ -85,8 +85,13 @@ export class FakeSession extends EventEmitter implements EngineSession {
     const have = new Uint8Array(Math.ceil(t.pieceCount / 8));
     const done = Math.round(t.progress * t.pieceCount);
     for (let i = 0; i < done; i++) have[i >> 3]! |= 0x80 >> (i & 7);
-    return { id, have, downloading: new Uint8Array(have.length), availability: new Uint16Array(t.pieceCount), seedCount: 1, peers: [], files: [],
+    return { id, have, downloading: new Uint8Array(have.length), availability: new Uint16Array(t.pieceCount), seedCount: 1, peers: [],
       trackers: (this.#trackers.get(id) ?? []).map(([tier, url]) => ({ url, tier, status: 'idle' as const, peersReceived: 0, nextAnnounce: 0 })) };
+  }
+
+  /** A torrent of the fake has no file list (its torrents are summaries, not metainfo). */
+  files(id: string, _from: number, _count: number): FilesPage | undefined {
+    return this.#torrents.has(id) ? { total: 0, files: [] } : undefined;
   }
 
   async close(): Promise<void> { this.calls.push('close'); }

@@ -22,7 +22,7 @@ function TabBody({ tab }: { tab: DetailTab }): ReactNode {
   switch (tab) {
     case 'pieces': return <PiecesTab detail={detail} />;
     case 'peers': return <PeersTab peers={detail.peers} />;
-    case 'files': return <FilesTab id={detail.id} files={detail.files} />;
+    case 'files': return <FilesTab id={detail.id} update={detail} />;
     case 'trackers': return <TrackersTab id={detail.id} trackers={detail.trackers} />;
   }
 }
