@@ -2,6 +2,7 @@
 // the scroll height. The rows come from the engine a page at a time (torrent:files), asked again
 // at each detail update and whenever the rows in view change, so a torrent of 50,000 files costs
 // what one of three does: the whole list in every 4 Hz detail, all rows in the DOM, froze the page.
+// Fixed column widths: the rows in view change while scrolling, and must not resize the columns.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { MAX_FILES_PAGE, type FilePriority, type FileSummary } from '../../../shared/snapshot.ts';
@@ -55,7 +56,7 @@ export function FilesTab({ id, update }: { id: string; update: unknown }): React
   const below = v.getTotalSize() - (items[items.length - 1]?.end ?? HEADER_HEIGHT);
   return (
     <div className="table-scroll" ref={scrollRef}>
-      <table className="data-table" aria-rowcount={current.total + 1}>
+      <table className="data-table files-table" aria-rowcount={current.total + 1}>
         <thead><tr aria-rowindex={1}><th>Path</th><th className="num">Size</th><th>Progress</th><th>Priority</th></tr></thead>
         <tbody>
           {above > 0 && <tr aria-hidden="true" style={{ height: above }} />}
