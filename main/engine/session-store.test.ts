@@ -19,9 +19,11 @@ function meta(): Metainfo {
   };
 }
 
-function fakeTorrent(m: Metainfo, savePath: string, have: Bitfield): Torrent {
+/** `written`: the file indices its store reports written since the previous save (then emptied). */
+function fakeTorrent(m: Metainfo, savePath: string, have: Bitfield, written = new Set<number>()): Torrent {
+  const store = { takeWritten: () => { const w = new Set(written); written.clear(); return w; } };
   return { id: 'ab'.repeat(20), meta: m, savePath, paused: false, uploaded: 5, downloaded: 7, filePriorities: ['normal', 'normal'],
-    haveBitfield: () => have.clone() } as unknown as Torrent;
+    haveBitfield: () => have.clone(), store } as unknown as Torrent;
 }
 
 /** The two-file torrent's data (both files full length, zeros) under dir/dl and a store in dir/state. */
@@ -97,6 +99,35 @@ test('a file complete at snapshot time and modified later is re-checked; an inco
     await utimes(join(save, 'p', 'b'), later, later);
     const r = await store.loadResume('ab'.repeat(20), m, save);
     assert.deepEqual(r?.recheck.sort(), [0, 1, 2]);
+    await store.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a later save stats again only the files the engine wrote since the previous one', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-store-'));
+  try {
+    const { m, save, store } = await twoFileStore(dir);
+    const have = new Bitfield(6);
+    const written = new Set<number>();
+    const t = fakeTorrent(m, save, have, written);
+    const saved = async (): Promise<Array<{ size: number } | null>> => {
+      await store.saveResume(t);
+      return (JSON.parse(await readFile(join(dir, 'state', `${t.id}.resume.json`), 'utf8')) as { files: Array<{ size: number } | null> }).files;
+    };
+    assert.deepEqual((await saved()).map((f) => f?.size), [3 * PL, 3 * PL]);
+    await truncate(join(save, 'p', 'a'), PL);
+    await truncate(join(save, 'p', 'b'), PL);
+    written.add(1); // the engine wrote b; a changed behind its back
+    assert.deepEqual((await saved()).map((f) => f?.size), [3 * PL, PL], 'only b is stat\'ed again');
+    // The load still sees a as it is on disk: shrunk, so its pieces are rechecked.
+    have.set(0);
+    written.add(1);
+    await store.saveResume(t);
+    const r = await store.loadResume(t.id, m, save);
+    assert.deepEqual(r?.recheck, [0]);
+    assert.deepEqual((await saved()).map((f) => f?.size), [3 * PL, PL], 'nothing written since: the previous stats');
     await store.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

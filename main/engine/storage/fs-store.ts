@@ -66,6 +66,8 @@ export class FsStore {
   #exists: Array<boolean | undefined>;
   /** Paths written since the last sync(). */
   readonly #dirty = new Set<string>();
+  /** Indices of the files written since the last takeWritten(). */
+  #written = new Set<number>();
   #inline: InlineWrites | null;
   /** Whether the files' filesystem allows inline writes: decided at the first write. */
   #inlineChecked = false;
@@ -207,6 +209,13 @@ export class FsStore {
     return fileStats(this.#paths, true);
   }
 
+  /** The indices of the files written since the previous call (the resume save stats only these again). */
+  takeWritten(): Set<number> {
+    const written = this.#written;
+    this.#written = new Set();
+    return written;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     try {
@@ -275,10 +284,15 @@ export class FsStore {
     if (this.#exists[i] !== true) await mkdir(path.dirname(p), { recursive: true }).catch((err: unknown) => {
       throw ioError(`mkdir for ${p}`, err);
     });
-    await this.#writeAt(p, chunk, offset, async (fh) => {
-      await fh.truncate(f.length);
-      await this.#adoptFromPartFile(i, fh);
-    });
+    try {
+      await this.#writeAt(p, chunk, offset, async (fh) => {
+        await fh.truncate(f.length);
+        await this.#adoptFromPartFile(i, fh);
+      });
+    } finally {
+      // After the write: a resume save running meanwhile stats the file again next time.
+      this.#written.add(i);
+    }
     this.#exists[i] = true;
   }
 
