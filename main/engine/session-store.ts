@@ -110,8 +110,8 @@ export class SessionStore {
   /**
    * Each torrent's file stats at its previous save, by its store: a save stats again only the files
    * the engine wrote since (a 50,000-file torrent: ~0.1-0.2 s of stats every few seconds of a
-   * download otherwise). A file changed behind our back meanwhile keeps its older mtime here, which
-   * the next load finds changed — as it would have anyway.
+   * download otherwise). A file changed behind our back meanwhile keeps its older mtime here, so
+   * the next load finds it changed (a fresh stat would have recorded the new mtime and hidden it).
    */
   #lastStats = new WeakMap<object, Array<FileStat | null>>();
 
