@@ -79,7 +79,6 @@ export interface FileSummary {
   length: number;
   doneBytes: number;
   priority: FilePriority;
-  padding: boolean;
 }
 
 /**

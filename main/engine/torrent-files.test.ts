@@ -24,8 +24,8 @@ test('files: pages of the file list without padding files, with index, progress 
     s.setFilePriorities(t.id, [{ index: real[1] as number, priority: 'skip' }]);
     const all = s.files(t.id, 0, 100);
     assert.equal(all?.total, 3);
-    assert.deepEqual(all?.files.map((f) => [f.index, f.path, f.length, f.priority, f.padding]), [
-      [real[0], 'a.bin', 20_000, 'normal', false], [real[1], 'b.bin', 5, 'skip', false], [real[2], 'sub/c.bin', 40_000, 'normal', false],
+    assert.deepEqual(all?.files.map((f) => [f.index, f.path, f.length, f.priority]), [
+      [real[0], 'a.bin', 20_000, 'normal'], [real[1], 'b.bin', 5, 'skip'], [real[2], 'sub/c.bin', 40_000, 'normal'],
     ]);
     assert.ok(all?.files.every((f) => f.doneBytes === 0), 'nothing on disk where it is saved');
     assert.deepEqual(s.files(t.id, 1, 1)?.files.map((f) => f.path), ['b.bin']);

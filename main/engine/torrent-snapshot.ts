@@ -104,7 +104,6 @@ export function torrentFiles(t: Torrent, from: number, count: number): FilesPage
       length: f.length,
       doneBytes: Math.min(f.length, t.fileDone[index] ?? 0),
       priority: t.filePriorities[index] ?? 'normal',
-      padding: false,
     });
   }
   return { total: shown.length, files };

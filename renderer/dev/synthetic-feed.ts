@@ -18,9 +18,9 @@ export interface FeedOptions {
 export const SYNTHETIC_FILES: FilesPage = {
   total: 3,
   files: [
-    { index: 0, path: 'big-dataset/part-0001.bin', length: 13e9, doneBytes: 5.2e9, priority: 'normal', padding: false },
-    { index: 1, path: 'big-dataset/part-0002.bin', length: 13e9, doneBytes: 5.1e9, priority: 'high', padding: false },
-    { index: 2, path: 'big-dataset/README.txt', length: 4096, doneBytes: 4096, priority: 'normal', padding: false },
+    { index: 0, path: 'big-dataset/part-0001.bin', length: 13e9, doneBytes: 5.2e9, priority: 'normal' },
+    { index: 1, path: 'big-dataset/part-0002.bin', length: 13e9, doneBytes: 5.1e9, priority: 'high' },
+    { index: 2, path: 'big-dataset/README.txt', length: 4096, doneBytes: 4096, priority: 'normal' },
   ],
 };
 
