@@ -17,19 +17,21 @@ test('joins ordinary components under the root', () => {
 });
 
 test('rejects every unsafe component with PATH_UNSAFE', () => {
-  const bad = [[''], ['.'], ['..'], ['a', '..'], ['a/b'], ['a\\b'], ['/etc'], ['nul\0'], ['C:'], ['c:evil'], ['CON'], ['nul.txt'], ['Com1'], ['LPT9.log'], []];
+  const bad = [[''], ['.'], ['..'], ['a', '..'], ['a/b'], ['a\\b'], ['/etc'], ['nul\0'], ['C:'], ['c:evil'], ['CON'], ['nul.txt'], ['Com1'], ['LPT9.log'], [],
+    ['.. '], ['a', '. '], ['...'], [' ']];
   for (const c of bad) {
     assert.throws(() => safeJoin(root, c), (e: unknown) => e instanceof TesseraError && e.code === 'PATH_UNSAFE', JSON.stringify(c));
   }
 });
 
 test('property: the result is always inside root, or the call throws PATH_UNSAFE', () => {
-  const comp = fc.oneof(fc.string(), fc.constantFrom('..', '.', '', '/', '\\', 'C:', 'a/../..', '\0'));
+  const comp = fc.oneof(fc.string(), fc.constantFrom('..', '.', '', '/', '\\', 'C:', 'a/../..', '\0', '.. ', '..x', '...', ' '));
   fc.assert(fc.property(fc.array(comp, { maxLength: 6 }), (cs) => {
     try {
       const out = safeJoin(root, cs);
       const rel = path.relative(root, out);
-      assert.ok(rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel), out);
+      // ".. x" or "..." is a name inside root; only ".." itself, or a path through it, is outside.
+      assert.ok(rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel), out);
       assert.equal(out, path.resolve(root, ...cs), 'the same path path.resolve gives');
     } catch (e) {
       assert.ok(e instanceof TesseraError && e.code === 'PATH_UNSAFE');

@@ -6,10 +6,15 @@ import { TesseraError } from '../errors.ts';
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 
+/** Only dots and spaces: Windows trims a name's trailing dots and spaces, which leaves "" or a
+ *  relative ".." of it (".. " names the parent folder there). */
+const DOTS_AND_SPACES = /^[. ]+$/;
+
 /**
  * Why a single component is unsafe, or null when it is fine. `reserved: false` skips the Windows
- * device-name check: the parser accepts a torrent holding "aux.c" (valid metadata, common in
- * source trees); only writing it through safeJoin refuses it.
+ * checks (device names, names of dots and spaces): the parser accepts a torrent holding "aux.c"
+ * (valid metadata, common in source trees); only writing it through safeJoin refuses it, on every
+ * platform, so a torrent behaves the same wherever it is downloaded.
  */
 export function unsafeComponentReason(c: string, opts: { reserved?: boolean } = {}): string | null {
   if (c.length === 0) return 'is empty';
@@ -18,6 +23,7 @@ export function unsafeComponentReason(c: string, opts: { reserved?: boolean } = 
   if (c.includes('\0')) return 'contains NUL';
   if (/^[a-zA-Z]:/.test(c)) return 'is a drive path';
   if (opts.reserved !== false && WINDOWS_RESERVED.test(c)) return 'is a reserved Windows device name';
+  if (opts.reserved !== false && DOTS_AND_SPACES.test(c)) return 'is only dots and spaces (Windows trims it to nothing or "..")';
   return null;
 }
 
