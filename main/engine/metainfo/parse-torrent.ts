@@ -13,7 +13,7 @@ export const MAX_PIECE_LENGTH = 512 * 1024 * 1024;
 
 /** `where`: the field, or the index of the v1 file entry (its name is built only on an error). */
 function component(c: string, where: string | number): string {
-  const why = unsafeComponentReason(c, { reserved: false });
+  const why = unsafeComponentReason(c, { windows: false });
   if (why !== null) invalid(typeof where === 'number' ? `info.files[${where}].path` : where, `path component ${JSON.stringify(c)} ${why}`);
   return c;
 }

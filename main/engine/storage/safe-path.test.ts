@@ -17,18 +17,22 @@ test('joins ordinary components under the root', () => {
 });
 
 test('rejects every unsafe component with PATH_UNSAFE', () => {
-  const bad = [[''], ['.'], ['..'], ['a', '..'], ['a/b'], ['a\\b'], ['/etc'], ['nul\0'], ['C:'], ['c:evil'], ['CON'], ['nul.txt'], ['Com1'], ['LPT9.log'], [],
-    ['.. '], ['a', '. '], ['...'], [' ']];
-  for (const c of bad) {
-    assert.throws(() => safeJoin(root, c), (e: unknown) => e instanceof TesseraError && e.code === 'PATH_UNSAFE', JSON.stringify(c));
+  const bad = [[''], ['.'], ['..'], ['a', '..'], ['a/b'], ['a\\b'], ['/etc'], ['nul\0'], ['C:'], ['c:evil'], []];
+  const windowsOnly = [['CON'], ['nul.txt'], ['src', 'aux.c'], ['Com1'], ['LPT9.log'], ['.. '], ['a', '. '], ['...'], [' ']];
+  const refused = (c: string[], windows: boolean): void => assert.throws(() => safeJoin(root, c, { windows }),
+    (e: unknown) => e instanceof TesseraError && e.code === 'PATH_UNSAFE', `${JSON.stringify(c)} windows: ${windows}`);
+  for (const c of bad) for (const windows of [false, true]) refused(c, windows);
+  for (const c of windowsOnly) {
+    refused(c, true);
+    assert.equal(safeJoin(root, c, { windows: false }), path.join(root, ...c), 'an ordinary name elsewhere');
   }
 });
 
-test('property: the result is always inside root, or the call throws PATH_UNSAFE', () => {
+test('property: the result is always inside root, or the call throws PATH_UNSAFE (Windows rules or not)', () => {
   const comp = fc.oneof(fc.string(), fc.constantFrom('..', '.', '', '/', '\\', 'C:', 'a/../..', '\0', '.. ', '..x', '...', ' '));
-  fc.assert(fc.property(fc.array(comp, { maxLength: 6 }), (cs) => {
+  fc.assert(fc.property(fc.array(comp, { maxLength: 6 }), fc.boolean(), (cs, windows) => {
     try {
-      const out = safeJoin(root, cs);
+      const out = safeJoin(root, cs, { windows });
       const rel = path.relative(root, out);
       // ".. x" or "..." is a name inside root; only ".." itself, or a path through it, is outside.
       assert.ok(rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel), out);

@@ -10,20 +10,26 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\
  *  relative ".." of it (".. " names the parent folder there). */
 const DOTS_AND_SPACES = /^[. ]+$/;
 
+/** Whether Windows' rules for names apply to the files here: on Windows itself. */
+export const WINDOWS_NAMES = process.platform === 'win32';
+
 /**
- * Why a single component is unsafe, or null when it is fine. `reserved: false` skips the Windows
- * checks (device names, names of dots and spaces): the parser accepts a torrent holding "aux.c"
- * (valid metadata, common in source trees); only writing it through safeJoin refuses it, on every
- * platform, so a torrent behaves the same wherever it is downloaded.
+ * Why a single component is unsafe, or null when it is fine. `windows`: also refuse what Windows
+ * cannot hold or would turn into something else — device names ("aux.c" opens a device there)
+ * and names of only dots and spaces. Default: on Windows only, as qBittorrent and Transmission
+ * do: "aux.c" is an ordinary file of many source trees on Linux and macOS, and a torrent holding
+ * one must download and verify there. The parser always accepts such metadata.
  */
-export function unsafeComponentReason(c: string, opts: { reserved?: boolean } = {}): string | null {
+export function unsafeComponentReason(c: string, opts: { windows?: boolean } = {}): string | null {
   if (c.length === 0) return 'is empty';
   if (c === '.' || c === '..') return `is "${c}"`;
   if (c.includes('/') || c.includes('\\')) return 'contains a path separator';
   if (c.includes('\0')) return 'contains NUL';
   if (/^[a-zA-Z]:/.test(c)) return 'is a drive path';
-  if (opts.reserved !== false && WINDOWS_RESERVED.test(c)) return 'is a reserved Windows device name';
-  if (opts.reserved !== false && DOTS_AND_SPACES.test(c)) return 'is only dots and spaces (Windows trims it to nothing or "..")';
+  if (opts.windows ?? WINDOWS_NAMES) {
+    if (WINDOWS_RESERVED.test(c)) return 'is a reserved Windows device name';
+    if (DOTS_AND_SPACES.test(c)) return 'is only dots and spaces (Windows trims it to nothing or "..")';
+  }
   return null;
 }
 
@@ -39,10 +45,10 @@ function resolved(root: string): string {
   return lastBase;
 }
 
-export function safeJoin(root: string, components: readonly string[]): string {
+export function safeJoin(root: string, components: readonly string[], opts: { windows?: boolean } = {}): string {
   if (components.length === 0) throw new TesseraError('PATH_UNSAFE', 'empty path');
   for (const c of components) {
-    const why = unsafeComponentReason(c);
+    const why = unsafeComponentReason(c, opts);
     if (why !== null) throw new TesseraError('PATH_UNSAFE', `path component ${JSON.stringify(c)} ${why}`);
   }
   const base = resolved(root);
