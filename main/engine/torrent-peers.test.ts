@@ -12,6 +12,20 @@ async function hangingUpPeer(): Promise<{ server: Server; port: number; accepted
   return { server, port: (server.address() as { port: number }).port, accepted: () => n };
 }
 
+/**
+ * A dialer free to dial any address whose every connection is closed at once, as the torrent
+ * closes one that ends before (`handshaken` false) or after the BitTorrent handshake.
+ */
+function closingDialer(port: number, handshaken: boolean, onClose: () => void): PeerDialer {
+  const dialer: PeerDialer = new PeerDialer({
+    canDial: () => true,
+    isBanned: () => false,
+    isConnected: () => false,
+    connected: (socket) => { socket.destroy(); onClose(); dialer.disconnected('127.0.0.1', port, handshaken); },
+  });
+  return dialer;
+}
+
 async function until(cond: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(cond(), what);
@@ -21,17 +35,7 @@ test('an address whose connection closes before the handshake is dialled again, 
   mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
   const peer = await hangingUpPeer();
   let closedEarly = 0;
-  const dialer: PeerDialer = new PeerDialer({
-    canDial: () => true,
-    isBanned: () => false,
-    isConnected: () => false,
-    // What the torrent does with a socket that closes before the BitTorrent handshake completes.
-    connected: (socket) => {
-      socket.destroy();
-      closedEarly++;
-      dialer.disconnected('127.0.0.1', peer.port, false);
-    },
-  });
+  const dialer = closingDialer(peer.port, false, () => { closedEarly++; });
   try {
     dialer.add('127.0.0.1', peer.port, 'manual');
     await until(() => closedEarly === 1 && peer.accepted() === 1, 'the first dial connected and closed');
@@ -59,12 +63,7 @@ test('an address whose connection got past the handshake is dialled again after 
   mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
   const peer = await hangingUpPeer();
   let sessions = 0;
-  const dialer: PeerDialer = new PeerDialer({
-    canDial: () => true,
-    isBanned: () => false,
-    isConnected: () => false,
-    connected: (socket) => { socket.destroy(); sessions++; dialer.disconnected('127.0.0.1', peer.port, true); },
-  });
+  const dialer = closingDialer(peer.port, true, () => { sessions++; });
   try {
     dialer.add('127.0.0.1', peer.port, 'manual');
     await until(() => sessions === 1, 'first session');

@@ -54,11 +54,21 @@ async function hashFiles(m: Sha1x8, segs: Seg[], pl: number, sha1: boolean, thre
   return { pieces: hex(pieces), leaves: hex(leaves) };
 }
 
-test('hashFiles: the pieces of many small files, zeros and short files equal node:crypto, on 1-3 threads, in each implementation', { skip: why }, async () => {
+/** Runs `body` with the addon and a fresh folder; the addon's engine (SHA-NI or AVX2) is restored after. */
+async function withAddon(prefix: string, body: (m: Sha1x8, dir: string) => Promise<void>): Promise<void> {
   const m = x8 as Sha1x8;
-  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-layout-'));
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
   const initial = m.engine();
   try {
+    await body(m, dir);
+  } finally {
+    m.useEngine(initial);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('hashFiles: the pieces of many small files, zeros and short files equal node:crypto, on 1-3 threads, in each implementation', { skip: why }, async () => {
+  await withAddon('tessera-layout-', async (m, dir) => {
     // 40 files: more than the 16 a thread keeps open, so its descriptor cache evicts and reopens.
     const segs: Seg[] = [];
     for (let i = 0; i < 40; i++) {
@@ -81,17 +91,11 @@ test('hashFiles: the pieces of many small files, zeros and short files equal nod
         }
       }
     }
-  } finally {
-    m.useEngine(initial);
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('hashFiles: v2 leaves and hybrid pieces over piece-aligned files (BEP 47 pads, v2 gaps) equal node:crypto, in each implementation', { skip: why }, async () => {
-  const m = x8 as Sha1x8;
-  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-leaves-'));
-  const initial = m.engine();
-  try {
+  await withAddon('tessera-leaves-', async (m, dir) => {
     for (const pl of [16384, 32768, 262144]) {
       // Files aligned to pieces by zeros after each (a hybrid's pad files, a v2 layout's gaps), one short on disk.
       const segs: Seg[] = [];
@@ -119,10 +123,7 @@ test('hashFiles: v2 leaves and hybrid pieces over piece-aligned files (BEP 47 pa
     const file = path.join(dir, 'p16384-0');
     assert.throws(() => m.hashFiles([null, file], new Float64Array([0, 100, 0, 0, 0, 0, 1, 1, 0, 1]), 16384, new Uint8Array(20), new Uint8Array(32), new Int32Array(2), 1), RangeError);
     assert.throws(() => m.hashFiles([file], new Float64Array([0, 1, 1, 0, 1]), 1000, new Uint8Array(20), new Uint8Array(32), new Int32Array(2), 1), RangeError);
-  } finally {
-    m.useEngine(initial);
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('hashFiles: a missing or shrunk file rejects with its errno, a stop ends early, bad arguments throw', { skip: why }, async () => {
