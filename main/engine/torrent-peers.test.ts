@@ -13,17 +13,29 @@ async function hangingUpPeer(): Promise<{ server: Server; port: number; accepted
 }
 
 /**
- * A dialer free to dial any address whose every connection is closed at once, as the torrent
- * closes one that ends before (`handshaken` false) or after the BitTorrent handshake.
+ * Runs `body` with a peer that hangs up at once and a dialer free to dial any address, which
+ * closes every connection as the torrent closes one that ends before (`handshaken` false) or after
+ * the BitTorrent handshake; `closes()` counts them. Date is mocked from 1,000,000.
  */
-function closingDialer(port: number, handshaken: boolean, onClose: () => void): PeerDialer {
+async function withClosingDialer(handshaken: boolean,
+  body: (dialer: PeerDialer, peer: { port: number; accepted: () => number }, closes: () => number) => Promise<void>): Promise<void> {
+  mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+  const peer = await hangingUpPeer();
+  let closed = 0;
   const dialer: PeerDialer = new PeerDialer({
     canDial: () => true,
     isBanned: () => false,
     isConnected: () => false,
-    connected: (socket) => { socket.destroy(); onClose(); dialer.disconnected('127.0.0.1', port, handshaken); },
+    connected: (socket) => { socket.destroy(); closed++; dialer.disconnected('127.0.0.1', peer.port, handshaken); },
   });
-  return dialer;
+  try {
+    dialer.add('127.0.0.1', peer.port, 'manual');
+    await body(dialer, peer, () => closed);
+  } finally {
+    dialer.close();
+    mock.timers.reset();
+    await new Promise<void>((resolve) => peer.server.close(() => resolve()));
+  }
 }
 
 async function until(cond: () => boolean, what: string): Promise<void> {
@@ -32,19 +44,14 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 test('an address whose connection closes before the handshake is dialled again, backing off as a failed dial', async () => {
-  mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
-  const peer = await hangingUpPeer();
-  let closedEarly = 0;
-  const dialer = closingDialer(peer.port, false, () => { closedEarly++; });
-  try {
-    dialer.add('127.0.0.1', peer.port, 'manual');
-    await until(() => closedEarly === 1 && peer.accepted() === 1, 'the first dial connected and closed');
+  await withClosingDialer(false, async (dialer, peer, closedEarly) => {
+    await until(() => closedEarly() === 1 && peer.accepted() === 1, 'the first dial connected and closed');
     dialer.pump();
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(peer.accepted(), 1, 'not again at once');
     mock.timers.tick(30_001); // the first failure's back-off: 15 s x 2
     dialer.pump();
-    await until(() => peer.accepted() === 2 && closedEarly === 2, 'dialled again after the back-off');
+    await until(() => peer.accepted() === 2 && closedEarly() === 2, 'dialled again after the back-off');
     mock.timers.tick(30_001); // the second failure backs off 60 s
     dialer.pump();
     await new Promise((r) => setTimeout(r, 50));
@@ -52,27 +59,14 @@ test('an address whose connection closes before the handshake is dialled again, 
     mock.timers.tick(30_000);
     dialer.pump();
     await until(() => peer.accepted() === 3, 'dialled a third time');
-  } finally {
-    dialer.close();
-    mock.timers.reset();
-    await new Promise<void>((resolve) => peer.server.close(() => resolve()));
-  }
+  });
 });
 
 test('an address whose connection got past the handshake is dialled again after the base delay', async () => {
-  mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
-  const peer = await hangingUpPeer();
-  let sessions = 0;
-  const dialer = closingDialer(peer.port, true, () => { sessions++; });
-  try {
-    dialer.add('127.0.0.1', peer.port, 'manual');
-    await until(() => sessions === 1, 'first session');
+  await withClosingDialer(true, async (dialer, _peer, sessions) => {
+    await until(() => sessions() === 1, 'first session');
     mock.timers.tick(15_001);
     dialer.pump();
-    await until(() => sessions === 2, 'again after 15 s');
-  } finally {
-    dialer.close();
-    mock.timers.reset();
-    await new Promise<void>((resolve) => peer.server.close(() => resolve()));
-  }
+    await until(() => sessions() === 2, 'again after 15 s');
+  });
 });
